@@ -1,0 +1,1 @@
+"""Form definitions as data (per service type, versioned) and their validation."""

@@ -1,0 +1,243 @@
+"""Loading form definitions from TOML files and choosing the version in force for a month.
+
+Each ``*.toml`` file in the definitions folder (other than ``seasons.toml``) is one version of one
+service type's question set. A definition is checked as it loads, so a mistake in a new file
+(a rule naming a field that does not exist, say) is reported by file and key, not at run time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ct_desktop.forms.model import (
+    FIELD_TYPES,
+    RULE_KINDS,
+    Condition,
+    Field,
+    FormDefinition,
+    Option,
+    Rule,
+    Season,
+    Section,
+)
+from ct_desktop.period import Period
+
+DEFINITIONS_DIR = Path(__file__).with_name("definitions")
+SEASONS_FILE = "seasons.toml"
+SEVERITIES = ("error", "warning")
+# Rule parameters that hold field keys; every key they name must be a field of the form.
+_FIELD_PARAMS = ("left", "right", "fields")
+
+
+class DefinitionError(ValueError):
+    """A definition file that cannot be used; the message names the file and the problem."""
+
+
+class UnknownForm(LookupError):
+    """No question set for that service type, or none in force for that month."""
+
+
+class FormCatalogue:
+    """All versions of all service types' question sets."""
+
+    def __init__(self, forms: list[FormDefinition]):
+        self._by_type: dict[str, list[FormDefinition]] = {}
+        for form in forms:
+            self._by_type.setdefault(form.service_type, []).append(form)
+        for versions in self._by_type.values():
+            versions.sort(key=lambda f: f.effective_from)
+
+    def service_types(self) -> list[str]:
+        """The service types that have a question set, sorted."""
+        return sorted(self._by_type)
+
+    def versions(self, service_type: str) -> list[FormDefinition]:
+        """Every version of a service type's question set, oldest first."""
+        if service_type not in self._by_type:
+            known = ", ".join(self.service_types())
+            raise UnknownForm(f"unknown service type '{service_type}': choose one of {known}")
+        return list(self._by_type[service_type])
+
+    def form_for(self, service_type: str, period: Period) -> FormDefinition:
+        """The version in force on the first day of the month."""
+        versions = self.versions(service_type)
+        in_force = [f for f in versions if f.effective_from <= period.first_day]
+        if not in_force:
+            first = versions[0]
+            raise UnknownForm(
+                f"no {service_type} question set is in force for {period}: "
+                f"the first one ({first.version}) took effect on {first.effective_from.isoformat()}"
+            )
+        return in_force[-1]
+
+    def form_version(self, service_type: str, version: str) -> FormDefinition:
+        """A particular version, e.g. the one a saved return was made with."""
+        for form in self.versions(service_type):
+            if form.version == version:
+                return form
+        raise UnknownForm(f"no {service_type} question set has version '{version}'")
+
+
+def load_catalogue(directory: Path | None = None) -> FormCatalogue:
+    """Load every definition in a folder (the bundled one by default)."""
+    folder = Path(directory) if directory else DEFINITIONS_DIR
+    seasons = load_seasons(folder / SEASONS_FILE)
+    paths = sorted(p for p in folder.glob("*.toml") if p.name != SEASONS_FILE)
+    forms = []
+    seen: dict[tuple[str, str], Path] = {}
+    for path in paths:
+        form = load_definition(path, seasons)
+        key = (form.service_type, form.version)
+        if key in seen:
+            raise DefinitionError(f"{path.name}: {form.service_type} version {form.version} is also in {seen[key].name}")
+        seen[key] = path
+        forms.append(form)
+    return FormCatalogue(forms)
+
+
+@lru_cache(maxsize=1)
+def default_catalogue() -> FormCatalogue:
+    """The bundled question sets, loaded once."""
+    return load_catalogue()
+
+
+@lru_cache(maxsize=1)
+def default_seasons() -> dict[str, Season]:
+    """The bundled seasons (flu, COVID-19 vaccination), by key."""
+    return load_seasons(DEFINITIONS_DIR / SEASONS_FILE)
+
+
+def form_for(service_type: str, period: Period) -> FormDefinition:
+    """The bundled question set in force for a service type and month."""
+    return default_catalogue().form_for(service_type, period)
+
+
+def load_definition(path: Path, seasons: Mapping[str, Season]) -> FormDefinition:
+    """Read and check one definition file."""
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise DefinitionError(f"{Path(path).name}: cannot be read: {exc}") from exc
+    try:
+        return _build_form(data, seasons)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise DefinitionError(f"{Path(path).name}: {_reason(exc)}") from exc
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, KeyError):
+        return f"missing entry {exc}"
+    return str(exc)
+
+
+def load_seasons(path: Path) -> dict[str, Season]:
+    """Read a seasons file: each season's months of the year."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise DefinitionError(f"{path.name}: cannot be read: {exc}") from exc
+    seasons = {}
+    for key, entry in data.items():
+        windows = tuple((int(a), int(b)) for a, b in entry["windows"])
+        if not windows or any(not (1 <= m <= 12) for pair in windows for m in pair):
+            raise DefinitionError(f"{path.name}: season '{key}' needs months 1 to 12")
+        seasons[key] = Season(key=key, label=entry.get("label", key), windows=windows)
+    return seasons
+
+
+def _build_form(data: dict[str, Any], seasons: Mapping[str, Season]) -> FormDefinition:
+    effective = data["effective_from"]
+    if not isinstance(effective, dt.date) or isinstance(effective, dt.datetime):
+        raise ValueError("effective_from must be a date, e.g. 2026-04-01")
+    sections = tuple(_build_section(entry, seasons) for entry in data["sections"])
+    form = FormDefinition(
+        service_type=str(data["service_type"]),
+        title=str(data["title"]),
+        version=str(data["version"]),
+        effective_from=effective,
+        sections=sections,
+        rules=tuple(_build_rule(entry) for entry in data.get("rules", [])),
+        seasons=dict(seasons),
+    )
+    _check_references(form)
+    return form
+
+
+def _build_section(data: dict[str, Any], seasons: Mapping[str, Season]) -> Section:
+    key = str(data["key"])
+    fields = tuple(_build_field(entry, key, seasons) for entry in data["fields"])
+    return Section(key=key, title=str(data["title"]), guidance=str(data.get("guidance", "")), fields=fields)
+
+
+def _build_field(data: dict[str, Any], section: str, seasons: Mapping[str, Season]) -> Field:
+    key = str(data["key"])
+    kind = data["type"]
+    if kind not in FIELD_TYPES:
+        raise ValueError(f"field {key}: type '{kind}' is not one of {', '.join(FIELD_TYPES)}")
+    season = data.get("season")
+    if season is not None and season not in seasons:
+        raise ValueError(f"field {key}: season '{season}' is not defined in {SEASONS_FILE}")
+    options = tuple(Option(key=str(o["key"]), label=str(o["label"])) for o in data.get("options", []))
+    if (kind == "choices") != bool(options):
+        raise ValueError(f"field {key}: options go with type 'choices' and only with it")
+    return Field(
+        key=key,
+        label=str(data["label"]),
+        type=kind,
+        section=section,
+        mandatory=bool(data.get("mandatory", False)),
+        required_when=_build_condition(data.get("required_when"), key),
+        empty_unless=_build_condition(data.get("empty_unless"), key),
+        season=season,
+        guidance=str(data.get("guidance", "")),
+        include=str(data.get("include", "")),
+        exclude=str(data.get("exclude", "")),
+        unit=str(data.get("unit", "")),
+        options=options,
+        max=data.get("max"),
+        decimals=int(data.get("decimals", 2 if kind == "hours" else 0)),
+    )
+
+
+def _build_condition(data: dict[str, Any] | None, key: str) -> Condition | None:
+    if data is None:
+        return None
+    condition = Condition(field=str(data["field"]), op=str(data["op"]), value=data["value"])
+    if condition.op not in (">", ">=", "<", "<=", "==", "!="):
+        raise ValueError(f"field {key}: condition operator '{condition.op}' is not known")
+    return condition
+
+
+def _build_rule(data: dict[str, Any]) -> Rule:
+    kind = data["kind"]
+    if kind not in RULE_KINDS:
+        raise ValueError(f"rule {data.get('code')}: kind '{kind}' is not one of {', '.join(RULE_KINDS)}")
+    severity = data.get("severity", "error")
+    if severity not in SEVERITIES:
+        raise ValueError(f"rule {data['code']}: severity must be error or warning")
+    params = {k: v for k, v in data.items() if k not in ("kind", "code", "severity", "message")}
+    return Rule(kind=kind, code=str(data["code"]), severity=severity, message=str(data["message"]), params=params)
+
+
+def _check_references(form: FormDefinition) -> None:
+    keys = [f.key for f in form.fields]
+    duplicates = sorted({k for k in keys if keys.count(k) > 1})
+    if duplicates:
+        raise ValueError(f"field keys used twice: {', '.join(duplicates)}")
+    for item in form.fields:
+        for condition in (item.required_when, item.empty_unless):
+            if condition and not form.has_field(condition.field):
+                raise ValueError(f"field {item.key}: condition names unknown field '{condition.field}'")
+    for rule in form.rules:
+        for name in _FIELD_PARAMS:
+            for key in rule.keys(name):
+                if not form.has_field(key):
+                    raise ValueError(f"rule {rule.code}: '{key}' is not a field of this form")
+        season = rule.params.get("season")
+        if season is not None and season not in form.seasons:
+            raise ValueError(f"rule {rule.code}: season '{season}' is not defined")

@@ -1,0 +1,322 @@
+"""The shapes of a form definition: sections, fields, conditions, rules and seasons.
+
+Definitions are data (TOML files in ``definitions/``); these classes are what they load into.
+Nothing here knows a particular service type: a new one is a new definition file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import operator
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from ct_desktop.period import Period
+
+FIELD_TYPES = ("count", "hours", "yesno", "choices")
+YES_NO = ("yes", "no")
+_GROUPED_RE = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
+
+# Every rule kind a definition may name; ct_desktop.forms.rules implements each one.
+RULE_KINDS = ("at_most", "at_least", "implies_nonzero", "change_limit", "no_fall_in_season")
+
+_OPERATORS = {
+    ">": operator.gt,
+    ">=": operator.ge,
+    "<": operator.lt,
+    "<=": operator.le,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
+
+
+class ValueProblem(ValueError):
+    """A value that does not fit its field; the message says which field, what value and why."""
+
+
+def is_number(value: Any) -> bool:
+    """True for a real, finite JSON number (booleans are not numbers here)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return not (isinstance(value, float) and not math.isfinite(value))
+
+
+def format_number(value: float | int) -> str:
+    """A number as a person writes it: 1,234 or 1,234.5."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+@dataclass(frozen=True)
+class Option:
+    """One choice of a multi-select field."""
+
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Condition:
+    """``field op value``: decides whether a dependent field is required or must stay empty."""
+
+    field: str
+    op: str
+    value: Any
+
+    def holds(self, values: Mapping[str, Any]) -> bool | None:
+        """True/False, or None when the controlling field has no usable answer yet."""
+        current = values.get(self.field)
+        if current is None:
+            return None
+        if is_number(self.value) != is_number(current):
+            return None
+        try:
+            return bool(_OPERATORS[self.op](current, self.value))
+        except TypeError:
+            return None
+
+    def describe(self, label: str) -> str:
+        """The condition in words, for messages."""
+        words = {">": "is more than", ">=": "is at least", "<": "is less than", "<=": "is at most",
+                 "==": "is", "!=": "is not"}[self.op]
+        shown = format_number(self.value) if is_number(self.value) else f"'{self.value}'"
+        return f"{label} {words} {shown}"
+
+
+@dataclass(frozen=True)
+class Season:
+    """Months of the year in which a season runs, e.g. flu: September to March.
+
+    ``windows`` holds (first month, last month) pairs; a window may wrap over the new year.
+    """
+
+    key: str
+    label: str
+    windows: tuple[tuple[int, int], ...]
+
+    def instance(self, period: Period) -> tuple[int, int] | None:
+        """Which running of the season a month belongs to, as (window index, starting year).
+
+        Two months are in the same season exactly when their instances are equal; None when
+        the month is outside the season.
+        """
+        for index, (first, last) in enumerate(self.windows):
+            if first <= last:
+                if first <= period.month <= last:
+                    return index, period.year
+            elif period.month >= first:
+                return index, period.year
+            elif period.month <= last:
+                return index, period.year - 1
+        return None
+
+    def includes(self, period: Period) -> bool:
+        """Whether the month is in the season."""
+        return self.instance(period) is not None
+
+    def describe(self) -> str:
+        """E.g. 'September to March'."""
+        names = [dt.date(2000, m, 1).strftime("%B") for pair in self.windows for m in pair]
+        return ", ".join(f"{names[i]} to {names[i + 1]}" for i in range(0, len(names), 2))
+
+
+@dataclass(frozen=True)
+class Field:
+    """One question of the return."""
+
+    key: str
+    label: str
+    type: str
+    section: str
+    mandatory: bool = False
+    required_when: Condition | None = None
+    empty_unless: Condition | None = None
+    season: str | None = None
+    guidance: str = ""
+    include: str = ""
+    exclude: str = ""
+    unit: str = ""
+    options: tuple[Option, ...] = ()
+    max: float | None = None
+    decimals: int = 0
+
+    @property
+    def numeric(self) -> bool:
+        """Counts and hours."""
+        return self.type in ("count", "hours")
+
+    def option_keys(self) -> tuple[str, ...]:
+        """The keys of a multi-select field's options."""
+        return tuple(option.key for option in self.options)
+
+    def check(self, value: Any) -> str | None:
+        """Why a non-blank JSON value does not fit this field, or None when it does.
+
+        The answer is a sentence naming the field and the value.
+        """
+        name = f"{self.label} ({self.key})"
+        if self.numeric:
+            return self._check_number(value, name)
+        if self.type == "yesno":
+            if value not in YES_NO:
+                return f"{name} must be yes or no, not {_show(value)}"
+            return None
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            return f"{name} must be a list of choices from {', '.join(self.option_keys())}, not {_show(value)}"
+        unknown = [item for item in value if item not in self.option_keys()]
+        if unknown:
+            return (f"{name}: {', '.join(repr(u) for u in unknown)} is not a choice; "
+                    f"choose from {', '.join(self.option_keys())}")
+        if len(set(value)) != len(value):
+            return f"{name} names the same choice twice"
+        return None
+
+    def _check_number(self, value: Any, name: str) -> str | None:
+        if not is_number(value):
+            return f"{name} must be a number, not {_show(value)}"
+        if self.type == "count" and not float(value).is_integer():
+            return f"{name} must be a whole number, not {format_number(value)}"
+        if value < 0:
+            return f"{name} cannot be negative ({format_number(value)})"
+        if self.type == "hours" and _decimal_places(value) > self.decimals:
+            return f"{name} takes at most {self.decimals} decimal places, not {value!r}"
+        if self.max is not None and value > self.max:
+            return f"{name} of {format_number(value)} is not believable: the most allowed is {format_number(self.max)}"
+        return None
+
+    def parse_text(self, text: str) -> Any:
+        """Read a value typed as text (command line, CSV cell): blank gives None.
+
+        Raises ValueProblem naming the field, the text and why it was refused.
+        """
+        text = text.strip()
+        if text == "":
+            return None
+        value: Any
+        if self.numeric:
+            value = _parse_number(text)
+            if value is None:
+                raise ValueProblem(f"{self.label} ({self.key}): '{text}' is not a number")
+        elif self.type == "yesno":
+            value = {"y": "yes", "yes": "yes", "n": "no", "no": "no"}.get(text.lower())
+            if value is None:
+                raise ValueProblem(f"{self.label} ({self.key}): '{text}' is not yes or no")
+        else:
+            value = [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+        problem = self.check(value)
+        if problem:
+            raise ValueProblem(problem)
+        return value
+
+    def format_text(self, value: Any) -> str:
+        """The inverse of parse_text: a stored value as text."""
+        if value is None:
+            return ""
+        if isinstance(value, list):
+            return ";".join(value)
+        if is_number(value):
+            return format_number(value).replace(",", "")
+        return str(value)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A titled group of fields, shown together."""
+
+    key: str
+    title: str
+    guidance: str
+    fields: tuple[Field, ...]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A cross-field or month-on-month check, named by kind; parameters come from the definition."""
+
+    kind: str
+    code: str
+    severity: str
+    message: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def keys(self, name: str) -> tuple[str, ...]:
+        """A parameter that lists field keys (a single key is a list of one)."""
+        raw = self.params.get(name, ())
+        return (raw,) if isinstance(raw, str) else tuple(raw)
+
+
+@dataclass(frozen=True)
+class FormDefinition:
+    """One version of the question set for one service type."""
+
+    service_type: str
+    title: str
+    version: str
+    effective_from: dt.date
+    sections: tuple[Section, ...]
+    rules: tuple[Rule, ...]
+    seasons: Mapping[str, Season]
+
+    @property
+    def fields(self) -> tuple[Field, ...]:
+        """All fields, in the order they are shown."""
+        return tuple(f for section in self.sections for f in section.fields)
+
+    def field(self, key: str) -> Field:
+        """The field with this key; KeyError if the form has none."""
+        for candidate in self.fields:
+            if candidate.key == key:
+                return candidate
+        raise KeyError(key)
+
+    def has_field(self, key: str) -> bool:
+        """Whether the form asks this key at all."""
+        return any(candidate.key == key for candidate in self.fields)
+
+    def is_asked(self, item: Field, period: Period) -> bool:
+        """Whether a field is asked in this month (seasonal questions are not asked out of season)."""
+        return item.season is None or self.seasons[item.season].includes(period)
+
+    def asked_fields(self, period: Period) -> tuple[Field, ...]:
+        """The fields asked in this month."""
+        return tuple(f for f in self.fields if self.is_asked(f, period))
+
+    def season_applies(self, season: str, period: Period) -> bool:
+        """Whether the named season covers this month."""
+        return self.seasons[season].includes(period)
+
+
+def _show(value: Any) -> str:
+    text = repr(value) if not isinstance(value, str) else f"'{value}'"
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _decimal_places(value: float | int) -> int:
+    if isinstance(value, int):
+        return 0
+    exponent = Decimal(repr(value)).normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def _parse_number(text: str) -> int | float | None:
+    # "1,234" is a thousands separator; "1,5" is refused rather than guessed at.
+    if "," in text:
+        if not _GROUPED_RE.match(text):
+            return None
+        text = text.replace(",", "")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return None
+    if not number.is_finite():
+        return None
+    if number == number.to_integral_value() and "." not in text and "e" not in text.lower():
+        return int(number)
+    return float(number)
