@@ -8,6 +8,19 @@ from dataclasses import dataclass
 
 _PERIOD_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
+# English names spelt out here because strftime's %A and %B follow the process locale, which a Qt
+# application may change; what providers read must stay in English.
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def describe_day(day: dt.date) -> str:
+    """E.g. 'Friday 14 April 2028', in English whatever the locale."""
+    return f"{WEEKDAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
+
 
 class PeriodError(ValueError):
     """Raised when a text is not a month of the form YYYY-MM."""
@@ -47,6 +60,11 @@ class Period:
     def day(self, number: int) -> dt.date:
         """A given day of this month."""
         return dt.date(self.year, self.month, number)
+
+    @property
+    def label(self) -> str:
+        """E.g. 'September 2026'."""
+        return f"{MONTH_NAMES[self.month - 1]} {self.year}"
 
     def next(self) -> Period:
         """The month after this one."""

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ct_desktop.period import Period
+from ct_desktop.period import MONTH_NAMES, Period
 
 FIELD_TYPES = ("count", "hours", "yesno", "choices")
 YES_NO = ("yes", "no")
@@ -123,7 +123,7 @@ class Season:
 
     def describe(self) -> str:
         """E.g. 'September to March'."""
-        names = [dt.date(2000, m, 1).strftime("%B") for pair in self.windows for m in pair]
+        names = [MONTH_NAMES[m - 1] for pair in self.windows for m in pair]
         return ", ".join(f"{names[i]} to {names[i + 1]}" for i in range(0, len(names), 2))
 
 
@@ -181,7 +181,8 @@ class Field:
     def _check_number(self, value: Any, name: str) -> str | None:
         if not is_number(value):
             return f"{name} must be a number, not {_show(value)}"
-        if self.type == "count" and not float(value).is_integer():
+        # Test floats only: float() of a huge JSON integer (10**400) would overflow.
+        if self.type == "count" and isinstance(value, float) and not value.is_integer():
             return f"{name} must be a whole number, not {format_number(value)}"
         if value < 0:
             return f"{name} cannot be negative ({format_number(value)})"
