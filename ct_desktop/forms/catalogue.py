@@ -24,6 +24,7 @@ from ct_desktop.forms.model import (
     Rule,
     Season,
     Section,
+    is_number,
 )
 from ct_desktop.period import Period
 
@@ -32,6 +33,8 @@ SEASONS_FILE = "seasons.toml"
 SEVERITIES = ("error", "warning")
 # Rule parameters that hold field keys; every key they name must be a field of the form.
 _FIELD_PARAMS = ("left", "right", "fields")
+# Rule parameters that are numbers; checked here so a typo fails at load, not when a return is checked.
+_NUMBER_PARAMS = ("factor", "percent", "min_change")
 
 
 class DefinitionError(ValueError):
@@ -94,7 +97,9 @@ def load_catalogue(directory: Path | None = None) -> FormCatalogue:
         form = load_definition(path, seasons)
         key = (form.service_type, form.version)
         if key in seen:
-            raise DefinitionError(f"{path.name}: {form.service_type} version {form.version} is also in {seen[key].name}")
+            raise DefinitionError(
+                f"{path.name}: {form.service_type} version {form.version} is also in {seen[key].name}"
+            )
         seen[key] = path
         forms.append(form)
     return FormCatalogue(forms)
@@ -238,6 +243,9 @@ def _check_references(form: FormDefinition) -> None:
             for key in rule.keys(name):
                 if not form.has_field(key):
                     raise ValueError(f"rule {rule.code}: '{key}' is not a field of this form")
+        for name in _NUMBER_PARAMS:
+            if name in rule.params and not is_number(rule.params[name]):
+                raise ValueError(f"rule {rule.code}: '{name}' must be a number, not {rule.params[name]!r}")
         season = rule.params.get("season")
         if season is not None and season not in form.seasons:
             raise ValueError(f"rule {rule.code}: season '{season}' is not defined")

@@ -1,0 +1,124 @@
+"""Properties of validation over arbitrary JSON-like input: it never raises, and findings stay honest."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ct_desktop.forms.catalogue import form_for
+from ct_desktop.forms.findings import PreviousReturn
+from ct_desktop.forms.validate import input_problems, validate
+from ct_desktop.period import Period
+
+SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+SERVICE_TYPES = ("care_home", "home_care")
+FORM_KEYS = sorted({item.key for service_type in SERVICE_TYPES
+                    for item in form_for(service_type, Period(2026, 9)).fields})
+
+
+def care_home_return() -> dict:
+    """A complete, consistent care-home return for a month in flu season."""
+    return {
+        "beds_max_capacity": 40, "beds_occupied": 35, "beds_vacant_reserved": 1, "beds_vacant_accepting": 2,
+        "beds_vacant_unavailable": 2, "beds_unavailable_reasons": ["staffing"],
+        "staff_direct_nurses": 6, "staff_direct_care": 38, "staff_direct_noncare": 12,
+        "staff_agency_nurses": 1, "staff_agency_care": 4, "staff_agency_noncare": 0,
+        "sponsor_licence": "yes", "visa_direct_nurses": 2, "visa_direct_care": 9, "visa_direct_noncare": 0,
+        "absent_covid_direct_nurses": 0, "absent_covid_direct_care": 1, "absent_covid_direct_noncare": 0,
+        "absent_other_direct_nurses": 0, "absent_other_direct_care": 2, "absent_other_direct_noncare": 1,
+        "hours_direct_total": 7420.5, "hours_direct_overtime": 310, "hours_agency": 512,
+        "covid_vacc_direct": 20, "covid_vacc_agency": 1, "covid_vacc_residents": 30,
+        "flu_vacc_direct": 14, "flu_vacc_agency": 0, "flu_vacc_residents": 28,
+        "visits_into_location": "yes", "visits_out_of_location": "yes",
+    }
+
+
+def home_care_return() -> dict:
+    """A complete, consistent home-care return for a month in flu season."""
+    return {
+        "people_supported": 120, "packages_returned_la_nhs": 2, "packages_returned_self": 0,
+        "spare_capacity_hours": 35, "staff_direct_care": 54, "staff_agency_care": 3,
+        "sponsor_licence": "yes", "visa_direct_care": 5,
+        "absent_covid_direct_care": 0, "absent_other_direct_care": 3,
+        "hours_direct_total": 6890, "hours_direct_overtime": 240.25, "hours_agency": 210,
+        "covid_vacc_staff": 18, "flu_vacc_staff": 12,
+    }
+
+
+RETURNS = {"care_home": care_home_return, "home_care": home_care_return}
+UNFILLED = re.compile(r"\{(left|right|difference|field|previous|current|period)\}")
+
+scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=12), st.sampled_from([0, 1, 3.0, 3.5, 744, 1.125, 10**400, -(10**400), 1e308, "yes", "no",
+                                           "staffing", ["staffing"], ["other", "other"], []]),
+)
+json_values = st.recursive(
+    scalars,
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=8,
+)
+# Plausible answers as well as junk, so that a change often breaks a cross-field rule or a condition.
+answers = st.one_of(
+    st.integers(0, 60), st.integers(0, 8000), st.floats(0, 8000).map(lambda x: round(x, 2)),
+    st.sampled_from([0, None, "yes", "no", ["staffing"], []]), json_values,
+)
+keys = st.sampled_from(FORM_KEYS) | st.text(max_size=20)
+value_maps = st.dictionaries(keys, json_values, max_size=40)
+periods = st.builds(Period, st.integers(2025, 2030), st.integers(1, 12))
+not_known_lists = st.one_of(st.lists(keys | json_values, max_size=6), st.frozensets(keys, max_size=6), json_values)
+previous_returns = st.one_of(
+    st.none(),
+    st.builds(PreviousReturn, period=periods, values=value_maps | json_values, not_known=not_known_lists),
+)
+
+
+def _april_or_later(period: Period) -> Period:
+    # The bundled forms take effect in April 2025.
+    return period if period >= Period(2025, 4) else Period(2025, 4)
+
+
+@SETTINGS
+@given(service_type=st.sampled_from(SERVICE_TYPES), period=periods, values=value_maps | json_values,
+       not_known=not_known_lists, previous=previous_returns)
+def test_validate_never_raises_and_blames_only_real_fields(service_type, period, values, not_known, previous):
+    period = _april_or_later(period)
+    form = form_for(service_type, period)
+    findings = validate(form, period, values, not_known, previous)
+    field_keys = {item.key for item in form.fields}
+    for finding in findings:
+        assert finding.field in field_keys
+        assert set(finding.related) <= field_keys
+        assert finding.severity in ("error", "warning")
+        assert finding.message and set(finding.as_dict()) == {"field", "severity", "code", "message"}
+        assert not UNFILLED.search(finding.message), finding.message
+    assert validate(form, period, values, not_known, previous) == findings
+    assert all(isinstance(line, str) and "\n" not in line for line in input_problems(form, values, not_known))
+
+
+@SETTINGS
+@given(service_type=st.sampled_from(SERVICE_TYPES), period=periods, data=st.data())
+def test_changing_one_field_of_a_good_return_only_touches_that_field(service_type, period, data):
+    period = _april_or_later(period)
+    form = form_for(service_type, period)
+    values = {key: value for key, value in RETURNS[service_type]().items()
+              if form.is_asked(form.field(key), period)}
+    previous = PreviousReturn(period.previous(), RETURNS[service_type]())
+    assert validate(form, period, values, [], previous) == []
+
+    key = data.draw(st.sampled_from([item.key for item in form.fields]), label="key")
+    how = data.draw(st.sampled_from(["value", "blank", "not known"]), label="how")
+    not_known = []
+    if how == "value":
+        values[key] = data.draw(answers, label="value")
+    elif how == "blank":
+        values.pop(key, None)
+    else:
+        not_known = [key]
+        if data.draw(st.booleans(), label="also drop the value"):
+            values.pop(key, None)
+    for finding in validate(form, period, values, not_known, previous):
+        assert finding.mentions(key), finding
