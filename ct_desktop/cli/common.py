@@ -1,0 +1,48 @@
+"""What every command shares: the --data-dir option, errors with exit codes, JSON output."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from ct_desktop.period import Period, PeriodError
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_BAD_INPUT = 2
+
+
+class CliError(Exception):
+    """A problem to report in one line, with the exit code the command ends with."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_BAD_INPUT):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def data_dir_parent() -> argparse.ArgumentParser:
+    """A parent parser that gives a command the --data-dir option."""
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="data folder to use (default: $CT_DESKTOP_DATA_DIR, else your user data folder)",
+    )
+    return parent
+
+
+def parse_period(text: str) -> Period:
+    """A YYYY-MM argument, or a CliError saying how to write it."""
+    try:
+        return Period.parse(text)
+    except PeriodError as exc:
+        raise CliError(str(exc)) from exc
+
+
+def print_json(data: Any) -> None:
+    """Write JSON to standard output, one document, readable."""
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
