@@ -6,10 +6,17 @@ Qt runs on the offscreen platform so the suite needs no display (CI has none).
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
 
+import keyring
 import pytest
 
+SUPPORT = Path(__file__).with_name("support")
+sys.path.insert(0, str(SUPPORT))
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+from keyring_backend import FileTestKeyring  # noqa: E402  (found through SUPPORT, added just above)
 
 
 @pytest.fixture(autouse=True)
@@ -18,3 +25,16 @@ def isolated_data_dir(tmp_path, monkeypatch):
     folder = tmp_path / "data"
     monkeypatch.setenv("CT_DESKTOP_DATA_DIR", str(folder))
     return folder
+
+
+@pytest.fixture(autouse=True)
+def test_keyring(tmp_path, monkeypatch):
+    """An explicit test keyring, in this process and in any subprocess a test starts."""
+    monkeypatch.setenv("CT_TEST_KEYRING_FILE", str(tmp_path / "keyring.json"))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring_backend.FileTestKeyring")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(SUPPORT), os.environ.get("PYTHONPATH")])))
+    previous = keyring.get_keyring()
+    backend = FileTestKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)

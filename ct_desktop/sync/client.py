@@ -1,0 +1,239 @@
+"""The tracker's provider API, spoken over one requests.Session. No Qt, no SQL.
+
+Every call has a timeout; TLS is always verified; plain http is allowed only to this machine. Only
+the documented success answers with the expected JSON count as success: a captive Wi-Fi page that
+answers 200 with HTML means the network is not really there, and is treated as a transient failure.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import requests
+
+from ct_desktop import __version__
+
+API_PREFIX = "/api/v1"
+# (connect, read) seconds: a care home's Wi-Fi can be slow, but a hung request must not hold the queue.
+DEFAULT_TIMEOUT = (10.0, 30.0)
+USER_AGENT = f"ct-desktop/{__version__} python-requests/{requests.__version__}"
+
+
+class TrackerUrlError(ValueError):
+    """A tracker URL that cannot be used; the message says why."""
+
+
+class SyncError(Exception):
+    """A request that did not succeed; subclasses say whether to try again."""
+
+    transient = False
+
+
+class TransientError(SyncError):
+    """Worth trying again later: no network, a timeout, 429, 5xx, or an answer that is not the tracker's."""
+
+    transient = True
+
+    def __init__(self, message: str, retry_after: float | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class Unauthorized(SyncError):
+    """401: the token is wrong, expired or withdrawn."""
+
+
+class Forbidden(SyncError):
+    """403: this token may not update that location."""
+
+
+class NotFound(SyncError):
+    """404: no such location, or no accepted return for that month."""
+
+
+class Conflict(SyncError):
+    """409: ``revision_conflict`` (with the tracker's current copy) or ``submission_id_reused``."""
+
+    def __init__(self, message: str, code: str, current: Mapping[str, Any] | None = None):
+        super().__init__(message)
+        self.code = code
+        self.current = current
+
+
+class Rejected(SyncError):
+    """422: the tracker's validation failed; ``errors`` lists {field, code, message}."""
+
+    def __init__(self, message: str, errors: list[dict[str, Any]]):
+        super().__init__(message)
+        self.errors = errors
+
+
+class UnexpectedAnswer(SyncError):
+    """Another 4xx: a mistake that retrying will not mend."""
+
+
+@dataclass(frozen=True)
+class Acceptance:
+    """The tracker's answer to an accepted return."""
+
+    revision: int
+    accepted_at: str
+    receipt: str
+    replayed: bool = False  # True when the tracker had it already (200 to an identical resend)
+
+
+def api_base(tracker_url: str) -> str:
+    """The API base from the tracker URL a user typed; refuses plain http except to this machine."""
+    text = tracker_url.strip().rstrip("/")
+    parts = urlsplit(text)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise TrackerUrlError(f"'{tracker_url}' is not a web address: it should start with https://")
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
+        raise TrackerUrlError(
+            f"'{tracker_url}' uses plain http: the tracker must be reached over https "
+            "(plain http is allowed only to this computer, for training)"
+        )
+    if parts.query or parts.fragment:
+        raise TrackerUrlError(f"'{tracker_url}' should not contain '?' or '#'")
+    return text if text.endswith(API_PREFIX) else text + API_PREFIX
+
+
+def is_loopback(host: str) -> bool:
+    """Whether a host name is this machine (localhost, 127.0.0.0/8, ::1)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass
+class TrackerClient:
+    """One tracker, one token, one session."""
+
+    tracker_url: str
+    token: str
+    timeout: tuple[float, float] = DEFAULT_TIMEOUT
+    progress: Callable[[str], None] | None = None
+    session: requests.Session = field(default_factory=requests.Session)
+
+    def __post_init__(self) -> None:
+        self.base = api_base(self.tracker_url)
+        self.session.verify = True
+        self.session.headers.update({
+            "User-Agent": USER_AGENT,
+            "Accept": "application/json",
+            "Authorization": f"Bearer {self.token}",
+        })
+
+    def close(self) -> None:
+        """Release the connections."""
+        self.session.close()
+
+    def locations(self) -> list[dict[str, Any]]:
+        """The locations this token may update."""
+        body = self._call("GET", "/locations", expect=(200,))[1]
+        if not isinstance(body, list) or not all(isinstance(item, dict) and "id" in item for item in body):
+            raise TransientError("the tracker's answer was not a list of locations")
+        return body
+
+    def put_return(self, location_id: str, period: str, payload: Mapping[str, Any]) -> Acceptance:
+        """Send one frozen submission; the submission id doubles as the idempotency key."""
+        status, body = self._call(
+            "PUT", self._return_path(location_id, period), expect=(200, 201), json_body=payload,
+            headers={"Idempotency-Key": str(payload["submission_id"])},
+        )
+        try:
+            return Acceptance(revision=int(body["revision"]), accepted_at=str(body["accepted_at"]),
+                              receipt=str(body["receipt"]), replayed=status == 200)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise TransientError("the tracker's answer did not carry a revision and receipt") from exc
+
+    def get_return(self, location_id: str, period: str) -> dict[str, Any] | None:
+        """The latest accepted revision of a month, or None when the tracker has none."""
+        try:
+            return self._call("GET", self._return_path(location_id, period), expect=(200,))[1]
+        except NotFound:
+            return None
+
+    def recent_returns(self, location_id: str, last: int = 12) -> list[dict[str, Any]]:
+        """The latest accepted revision of each of the most recent months, newest first."""
+        path = f"/locations/{quote(location_id, safe='')}/returns"
+        body = self._call("GET", path, expect=(200,), params={"last": last})[1]
+        if not isinstance(body, list):
+            raise TransientError("the tracker's answer was not a list of returns")
+        return body
+
+    @staticmethod
+    def _return_path(location_id: str, period: str) -> str:
+        return f"/locations/{quote(location_id, safe='')}/returns/{quote(period, safe='')}"
+
+    def _call(self, method: str, path: str, *, expect: tuple[int, ...], json_body: Any = None,
+              headers: Mapping[str, str] | None = None, params: Mapping[str, Any] | None = None) -> tuple[int, Any]:
+        if self.progress:
+            self.progress(f"{method} {path}")
+        try:
+            response = self.session.request(method, self.base + path, json=json_body, headers=headers,
+                                            params=params, timeout=self.timeout, allow_redirects=False)
+        except requests.exceptions.SSLError as exc:
+            raise TransientError(f"the tracker's certificate could not be verified: {exc}") from exc
+        except requests.exceptions.Timeout as exc:
+            raise TransientError("the tracker did not answer in time") from exc
+        except requests.exceptions.RequestException as exc:
+            raise TransientError(f"cannot reach the tracker: {type(exc).__name__}") from exc
+        return classify(response, expect)
+
+
+def classify(response: requests.Response, expect: tuple[int, ...]) -> tuple[int, Any]:
+    """(status, JSON body) for an expected success; otherwise the SyncError that says what happened."""
+    status = response.status_code
+    body = _json_body(response)
+    if status in expect:
+        if body is _NO_JSON:
+            raise TransientError(f"the answer ({status}) was not the tracker's: no JSON body (a Wi-Fi login page?)")
+        return status, body
+    details = body if isinstance(body, dict) else {}
+    message = str(details.get("message") or f"the tracker answered {status}")
+    if status == 429 or status >= 500:
+        raise TransientError(f"the tracker is busy ({status}): {message}", _retry_after(response))
+    if status == 401:
+        raise Unauthorized("the tracker did not accept the token: connect again with a new one")
+    if status == 403:
+        raise Forbidden(message)
+    if status == 404:
+        raise NotFound(message)
+    if status == 409:
+        raise Conflict(message, str(details.get("code", "")), details.get("current"))
+    if status == 422:
+        errors = details.get("errors")
+        raise Rejected(message, errors if isinstance(errors, list) else [])
+    if 300 <= status < 400 or 200 <= status < 300:
+        raise TransientError(f"unexpected answer {status} from the tracker address (is it the right URL?)")
+    raise UnexpectedAnswer(f"the tracker answered {status}: {message}")
+
+
+_NO_JSON = object()
+
+
+def _json_body(response: requests.Response) -> Any:
+    if "json" not in response.headers.get("Content-Type", "").lower():
+        return _NO_JSON
+    try:
+        return response.json()
+    except (ValueError, json.JSONDecodeError):
+        return _NO_JSON
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    value = response.headers.get("Retry-After", "").strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        return None  # an HTTP date is allowed too, but the tracker sends seconds; fall back to our backoff
+    return max(0.0, min(seconds, 3600.0))

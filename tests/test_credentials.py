@@ -1,0 +1,38 @@
+"""The token lives in the keyring only; a machine without one gets told what to install."""
+
+from __future__ import annotations
+
+import keyring
+import pytest
+from keyring.backends import fail
+
+from ct_desktop.credentials import CredentialsUnavailable, clear_token, load_token, save_token
+
+URL = "http://127.0.0.1:8765"
+
+
+def test_a_token_is_kept_per_tracker_url_and_can_be_forgotten():
+    save_token(URL, "  secret-token \n")
+    save_token("http://127.0.0.1:9999", "training-token")
+    assert load_token(URL) == "secret-token"
+    assert load_token("http://127.0.0.1:9999") == "training-token"
+    clear_token(URL)
+    assert load_token(URL) is None
+    clear_token(URL)  # forgetting twice is harmless
+
+
+def test_the_test_keyring_is_the_one_in_use(test_keyring):
+    assert keyring.get_keyring() is test_keyring
+
+
+def test_an_empty_token_is_refused():
+    with pytest.raises(ValueError, match="the token is empty"):
+        save_token(URL, "   ")
+
+
+def test_no_keyring_backend_gives_a_clear_message_naming_what_to_install():
+    keyring.set_keyring(fail.Keyring())
+    with pytest.raises(CredentialsUnavailable, match="no keyring to keep the tracker token safely: install"):
+        save_token(URL, "secret")
+    assert load_token(URL) is None
+    clear_token(URL)
