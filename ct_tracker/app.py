@@ -1,0 +1,61 @@
+"""The FastAPI application: create_app() wires the database, the forms and the routes together."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from ct_desktop import __version__
+from ct_desktop.forms.catalogue import FormCatalogue, default_catalogue
+from ct_tracker.access import RateLimiter
+from ct_tracker.api import API_PREFIX, TrackerContext, router
+from ct_tracker.database import TrackerDatabase
+from ct_tracker.errors import install_error_handlers
+
+DESCRIPTION = """\
+The provider API of the reference tracker: the locations a token may update, and their monthly returns.
+Every answer is JSON; every error is `{code, message}`, with `errors: [{field, code, message}]` on 422
+and `current` on a 409 `revision_conflict`. For development, training and tests: not the national service.
+"""
+
+
+def create_app(db_path: str | Path, *, rate_limit: tuple[int, float] | None = None,
+               clock: Callable[[], dt.datetime] | None = None, catalogue: FormCatalogue | None = None,
+               maintenance: int | None = None) -> FastAPI:
+    """The tracker as an ASGI app over the SQLite database at ``db_path`` (created if missing).
+
+    ``rate_limit`` is (requests, per seconds) for each token; ``clock`` gives the timezone-aware time
+    used for accepted_at and for the rate limit's window (tests pass a fake one); ``catalogue``
+    replaces the bundled form definitions; ``maintenance`` (seconds) starts the app answering 503 with
+    that Retry-After, and ``app.state.tracker.maintenance`` may be changed while it runs.
+    """
+    now = clock or (lambda: dt.datetime.now(dt.UTC))
+    limiter = None
+    if rate_limit is not None:
+        # The real limiter measures with the monotonic clock, which never jumps; a fake clock drives both.
+        elapsed = (lambda: now().timestamp()) if clock else time.monotonic
+        limiter = RateLimiter(*rate_limit, now=elapsed)
+    app = FastAPI(
+        title="ct-tracker provider API",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+        # Operation ids are the route functions' names (put_return...), for readable generated clients.
+        generate_unique_id_function=lambda route: route.name,
+    )
+    app.state.tracker = TrackerContext(
+        database=TrackerDatabase(db_path),
+        catalogue=catalogue or default_catalogue(),
+        clock=now,
+        rate_limiter=limiter,
+        maintenance=maintenance,
+    )
+    install_error_handlers(app)
+    app.include_router(router, prefix=API_PREFIX)
+    return app

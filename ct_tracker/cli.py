@@ -1,0 +1,162 @@
+"""The ``ct-tracker`` command: ``serve`` the provider API, ``add-provider`` to create a token.
+
+Both take ``--db PATH``; the default database is ``tracker.db`` in the user data folder of
+"ct-tracker" (platformdirs). Exit codes: 0 done, 2 refused or unusable input (one line on stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import ipaddress
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import platformdirs
+import uvicorn
+
+from ct_desktop import __version__
+from ct_desktop.forms.catalogue import default_catalogue
+from ct_tracker.access import new_token, parse_rate_limit, token_digest
+from ct_tracker.api import API_PREFIX
+from ct_tracker.app import create_app
+from ct_tracker.database import RegistrationRefused, TrackedLocation, TrackerDatabase, TrackerDatabaseError
+
+APP_NAME = "ct-tracker"
+DB_FILE = "tracker.db"
+EXIT_REFUSED = 2
+# A location id is a path segment of the API; CQC ids look like 1-123456789.
+_LOCATION_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+class CliError(Exception):
+    """A problem reported in one line; the command exits with EXIT_REFUSED."""
+
+
+def default_db_path() -> Path:
+    """The database used when --db is not given."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / DB_FILE
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of both commands."""
+    parser = argparse.ArgumentParser(
+        prog="ct-tracker",
+        description="The reference Capacity Tracker server (provider API) for development, training and tests.",
+    )
+    parser.add_argument("--version", action="version", version=f"ct-tracker {__version__}")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    db = argparse.ArgumentParser(add_help=False)
+    db.add_argument("--db", metavar="PATH", type=Path, default=None,
+                    help=f"the tracker database (default: {default_db_path()})")
+
+    serve = commands.add_parser("serve", parents=[db], help="serve the provider API over HTTP",
+                                description="Serve the provider API at http://HOST:PORT/api/v1 (no TLS).")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8765, help="port to listen on (default: 8765)")
+    serve.add_argument("--rate-limit", metavar="N/S", default=None,
+                       help="answer 429 when a token makes more than N requests in S seconds")
+    serve.set_defaults(run=run_serve)
+
+    add = commands.add_parser(
+        "add-provider", parents=[db], help="add a provider with its locations; prints its token once",
+        description="Add a provider and its locations, and print the provider's new token on standard output. "
+                    "Only a hash of the token is kept: it cannot be shown again.")
+    add.add_argument("name", metavar="NAME", help="the provider's name")
+    add.add_argument("--location", dest="locations", metavar="ID:NAME:SERVICE_TYPE[:LA[:REGION]]",
+                     action="append", required=True,
+                     help="a location of the provider (repeat for several); LA and REGION are optional")
+    add.set_defaults(run=run_add_provider)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; the return value is the process exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.run(args) or 0)
+    except (CliError, TrackerDatabaseError, RegistrationRefused) as exc:
+        print(f"ct-tracker: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    except KeyboardInterrupt:
+        return 130
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """Serve the API until interrupted."""
+    if not 1 <= args.port <= 65535:
+        raise CliError(f"--port must be 1 to 65535, not {args.port}")
+    rate_limit = None
+    if args.rate_limit is not None:
+        try:
+            rate_limit = parse_rate_limit(args.rate_limit)
+        except ValueError as exc:
+            raise CliError(f"--rate-limit: {exc}") from exc
+    db_path = (args.db or default_db_path()).expanduser().resolve()
+    app = create_app(db_path, rate_limit=rate_limit)
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    say(f"serving the provider API at http://{host}:{args.port}{API_PREFIX} (database: {db_path})")
+    if not is_loopback(args.host):
+        say(f"warning: listening on {args.host}, reachable from other machines, over plain HTTP (no TLS); "
+            "the reference tracker is for development and training only")
+    if app.state.tracker.database.provider_count() == 0:
+        say("no providers yet: add one with ct-tracker add-provider NAME --location ID:NAME:SERVICE_TYPE")
+    uvicorn.run(app, host=args.host, port=args.port)
+    return 0
+
+
+def run_add_provider(args: argparse.Namespace) -> int:
+    """Add the provider and print its token, once."""
+    name = args.name.strip()
+    if not name:
+        raise CliError("the provider needs a name")
+    locations = [parse_location(text) for text in args.locations]
+    ids = [location.id for location in locations]
+    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    if repeated:
+        raise CliError(f"location {', '.join(repeated)} is given more than once")
+    db_path = (args.db or default_db_path()).expanduser().resolve()
+    token = new_token()
+    created_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    TrackerDatabase(db_path).add_provider(name, locations, token_digest(token), created_at)
+    print(token, flush=True)
+    count = f"{len(locations)} location{'s' if len(locations) != 1 else ''}"
+    say(f"added provider '{name}' with {count} to {db_path}; the token above is shown only this once")
+    return 0
+
+
+def parse_location(text: str) -> TrackedLocation:
+    """``ID:NAME:SERVICE_TYPE[:LA[:REGION]]`` as a location; CliError naming the problem otherwise."""
+    parts = [part.strip() for part in text.split(":")]
+    if not 3 <= len(parts) <= 5:
+        raise CliError(f"--location '{text}': write ID:NAME:SERVICE_TYPE[:LA[:REGION]] (no ':' inside a part)")
+    parts += [""] * (5 - len(parts))
+    location_id, name, service_type, local_authority, region = parts
+    if not _LOCATION_ID_RE.match(location_id):
+        raise CliError(f"--location '{text}': '{location_id}' is not a location id "
+                       "(letters, digits, '.', '_' and '-', e.g. 1-123456789)")
+    if not name:
+        raise CliError(f"--location '{text}': the location needs a name")
+    known = default_catalogue().service_types()
+    if service_type not in known:
+        raise CliError(f"--location '{text}': unknown service type '{service_type}': choose one of "
+                       f"{', '.join(known)}")
+    return TrackedLocation(id=location_id, name=name, service_type=service_type,
+                           local_authority=local_authority or None, region=region or None)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether a listening address is reachable from this machine only."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def say(message: str) -> None:
+    """One line for the person at the terminal, on standard error (standard output is for data)."""
+    print(f"ct-tracker: {message}", file=sys.stderr, flush=True)

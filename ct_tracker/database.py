@@ -1,0 +1,307 @@
+"""The tracker's SQLite database: providers, their locations and every accepted revision. The only SQL.
+
+One short-lived connection per operation, so that the server's worker threads never share one.
+Writes run in ``BEGIN IMMEDIATE`` transactions (the write lock is taken before anything is read), in
+WAL mode with ``synchronous=FULL``: an accepted revision is something a provider relies on, so it
+must survive a power cut once the receipt has been sent.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ct_tracker.submission import AcceptedRevision, Submission, make_receipt
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS providers (
+    id            INTEGER PRIMARY KEY,
+    name          TEXT NOT NULL UNIQUE,
+    token_sha256  TEXT NOT NULL UNIQUE,
+    created_at    TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS locations (
+    id               TEXT PRIMARY KEY,
+    provider_id      INTEGER NOT NULL REFERENCES providers(id),
+    name             TEXT NOT NULL,
+    service_type     TEXT NOT NULL,
+    local_authority  TEXT,
+    region           TEXT
+);
+CREATE INDEX IF NOT EXISTS locations_by_provider ON locations(provider_id);
+CREATE TABLE IF NOT EXISTS revisions (
+    id              INTEGER PRIMARY KEY,
+    location_id     TEXT NOT NULL REFERENCES locations(id),
+    period          TEXT NOT NULL,
+    revision        INTEGER NOT NULL CHECK (revision >= 1),
+    submission_id   TEXT NOT NULL UNIQUE,
+    content_sha256  TEXT NOT NULL,
+    base_revision   INTEGER,
+    values_json     TEXT NOT NULL,
+    not_known_json  TEXT NOT NULL,
+    no_changes      INTEGER NOT NULL,
+    reviewed_by     TEXT NOT NULL,
+    reviewed_at     TEXT NOT NULL,
+    form_version    TEXT NOT NULL,
+    accepted_at     TEXT NOT NULL,
+    receipt         TEXT NOT NULL,
+    UNIQUE (location_id, period, revision)
+);
+"""
+
+# What accept() decided; the API turns each into a status code.
+CREATED = "created"
+REPLAYED = "replayed"
+REUSED = "reused"
+CONFLICT = "conflict"
+
+
+class TrackerDatabaseError(RuntimeError):
+    """The database cannot be used (unreadable, or made by a newer ct-tracker)."""
+
+
+class RegistrationRefused(ValueError):
+    """A provider or location that cannot be added; the message says why in one line."""
+
+
+@dataclass(frozen=True)
+class Provider:
+    """An organisation that holds a token and owns locations."""
+
+    id: int
+    name: str
+    token_sha256: str
+
+
+@dataclass(frozen=True)
+class TrackedLocation:
+    """A location the tracker knows, and the provider it belongs to."""
+
+    id: str
+    name: str
+    service_type: str
+    local_authority: str | None = None
+    region: str | None = None
+    provider_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Acceptance:
+    """The outcome of a PUT: created, replayed (identical resend), reused (same id, other content)
+    or conflict (stale base revision). ``revision`` is the new, stored or current revision
+    (None only for a conflict where the return has no revision yet)."""
+
+    outcome: str
+    revision: AcceptedRevision | None
+
+
+class TrackerDatabase:
+    """The tracker's data in one SQLite file; created with its schema on first use."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self._connection() as conn:
+                conn.execute("PRAGMA journal_mode=WAL")
+                with _transaction(conn):
+                    self._create_schema(conn)
+        except (OSError, sqlite3.Error) as exc:
+            raise TrackerDatabaseError(f"cannot use the database {self.path}: {exc}") from exc
+
+    def _create_schema(self, conn: sqlite3.Connection) -> None:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise TrackerDatabaseError(
+                f"the database {self.path} was made by a newer ct-tracker (schema {version}); upgrade ct-tracker"
+            )
+        for statement in _SCHEMA.split(";"):
+            if statement.strip():
+                conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    @contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        # isolation_level=None: transactions are begun explicitly, so BEGIN IMMEDIATE means what it says.
+        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        with closing(conn):
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA synchronous = FULL")
+            yield conn
+
+    # -- providers and locations -------------------------------------------------------------
+
+    def add_provider(self, name: str, locations: Sequence[TrackedLocation], token_sha256: str,
+                     created_at: str) -> int:
+        """Add a provider with its locations, all or nothing; the new provider's id.
+
+        Raises RegistrationRefused when the name is taken or a location belongs to another provider.
+        """
+        with self._connection() as conn, _transaction(conn):
+            if conn.execute("SELECT 1 FROM providers WHERE name = ?", (name,)).fetchone():
+                raise RegistrationRefused(f"a provider named '{name}' already exists")
+            for location in locations:
+                owner = conn.execute(
+                    "SELECT p.name FROM locations l JOIN providers p ON p.id = l.provider_id WHERE l.id = ?",
+                    (location.id,),
+                ).fetchone()
+                if owner:
+                    raise RegistrationRefused(f"location {location.id} already belongs to provider '{owner[0]}'")
+            cursor = conn.execute(
+                "INSERT INTO providers (name, token_sha256, created_at) VALUES (?, ?, ?)",
+                (name, token_sha256, created_at),
+            )
+            provider_id = int(cursor.lastrowid or 0)
+            conn.executemany(
+                "INSERT INTO locations (id, provider_id, name, service_type, local_authority, region) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [(loc.id, provider_id, loc.name, loc.service_type, loc.local_authority, loc.region)
+                 for loc in locations],
+            )
+            return provider_id
+
+    def provider_count(self) -> int:
+        """How many providers there are."""
+        with self._connection() as conn:
+            return int(conn.execute("SELECT COUNT(*) FROM providers").fetchone()[0])
+
+    def provider_by_token(self, token_sha256: str) -> Provider | None:
+        """The provider holding the token with this digest, or None."""
+        with self._connection() as conn:
+            row = conn.execute("SELECT id, name, token_sha256 FROM providers WHERE token_sha256 = ?",
+                               (token_sha256,)).fetchone()
+        return Provider(row["id"], row["name"], row["token_sha256"]) if row else None
+
+    def locations_of(self, provider_id: int) -> list[TrackedLocation]:
+        """A provider's locations, by id."""
+        with self._connection() as conn:
+            rows = conn.execute("SELECT * FROM locations WHERE provider_id = ? ORDER BY id", (provider_id,))
+            return [_location(row) for row in rows]
+
+    def location(self, location_id: str) -> TrackedLocation | None:
+        """A location of any provider, or None."""
+        with self._connection() as conn:
+            row = conn.execute("SELECT * FROM locations WHERE id = ?", (location_id,)).fetchone()
+        return _location(row) if row else None
+
+    # -- returns -----------------------------------------------------------------------------
+
+    def accept(self, submission: Submission, accepted_at: str) -> Acceptance:
+        """Store a submission as the next revision of its return, unless it is a resend or stale.
+
+        In one write transaction: look the submission id up (an identical resend is REPLAYED, other
+        content under the same id is REUSED), then check the base revision against the latest
+        (CONFLICT), then insert (CREATED). The UNIQUE constraints are what guarantee one revision
+        per submission id and per number; should an insert still meet one (a writer that did not
+        take the write lock first), the answer is read again from what is now stored.
+        """
+        digest = submission.content_sha256()
+        try:
+            return self._accept_once(submission, digest, accepted_at)
+        except sqlite3.IntegrityError:
+            return self._accept_once(submission, digest, accepted_at)
+
+    def _accept_once(self, submission: Submission, digest: str, accepted_at: str) -> Acceptance:
+        with self._connection() as conn, _transaction(conn):
+            stored = self._stored_submission(conn, submission.submission_id)
+            if stored is not None:
+                return Acceptance(REPLAYED if stored.content_sha256 == digest else REUSED, stored)
+            latest = self._latest(conn, submission.location_id, submission.period)
+            if submission.base_revision != (latest.revision if latest else None):
+                return Acceptance(CONFLICT, latest)
+            revision = latest.revision + 1 if latest else 1
+            conn.execute(
+                "INSERT INTO revisions (location_id, period, revision, submission_id, content_sha256, "
+                "base_revision, values_json, not_known_json, no_changes, reviewed_by, reviewed_at, form_version, "
+                "accepted_at, receipt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (submission.location_id, submission.period, revision, submission.submission_id, digest,
+                 submission.base_revision, json.dumps(submission.values), json.dumps(submission.not_known),
+                 int(submission.no_changes), submission.reviewed_by, submission.reviewed_at,
+                 submission.form_version, accepted_at,
+                 make_receipt(submission.location_id, submission.period, revision, digest)),
+            )
+            return Acceptance(CREATED, self._stored_submission(conn, submission.submission_id))
+
+    def find_submission(self, submission_id: str) -> AcceptedRevision | None:
+        """The revision a submission id became, or None."""
+        with self._connection() as conn:
+            return self._stored_submission(conn, submission_id)
+
+    def latest(self, location_id: str, period: str) -> AcceptedRevision | None:
+        """The latest accepted revision of a return, or None."""
+        with self._connection() as conn:
+            return self._latest(conn, location_id, period)
+
+    def previous_return(self, location_id: str, period: str) -> AcceptedRevision | None:
+        """The latest revision of the latest month before ``period`` (for month-on-month rules)."""
+        with self._connection() as conn:
+            row = conn.execute(
+                "SELECT * FROM revisions WHERE location_id = ? AND period < ? ORDER BY period DESC, revision DESC "
+                "LIMIT 1", (location_id, period)).fetchone()
+        return _revision(row) if row else None
+
+    def history(self, location_id: str, last: int) -> list[AcceptedRevision]:
+        """The latest revision of each of the ``last`` most recent months with a return, newest first."""
+        with self._connection() as conn:
+            rows = conn.execute(
+                "SELECT r.* FROM revisions r JOIN ("
+                "  SELECT period, MAX(revision) AS revision FROM revisions WHERE location_id = ?"
+                "  GROUP BY period ORDER BY period DESC LIMIT ?"
+                ") newest ON r.period = newest.period AND r.revision = newest.revision "
+                "WHERE r.location_id = ? ORDER BY r.period DESC",
+                (location_id, last, location_id),
+            )
+            return [_revision(row) for row in rows]
+
+    def revision_count(self, location_id: str, period: str) -> int:
+        """How many revisions of a return were accepted (for checks and tests)."""
+        with self._connection() as conn:
+            return int(conn.execute("SELECT COUNT(*) FROM revisions WHERE location_id = ? AND period = ?",
+                                    (location_id, period)).fetchone()[0])
+
+    # Small readers used inside transactions; kept as methods so a test can simulate a concurrent writer.
+    def _stored_submission(self, conn: sqlite3.Connection, submission_id: str) -> AcceptedRevision | None:
+        row = conn.execute("SELECT * FROM revisions WHERE submission_id = ?", (submission_id,)).fetchone()
+        return _revision(row) if row else None
+
+    def _latest(self, conn: sqlite3.Connection, location_id: str, period: str) -> AcceptedRevision | None:
+        row = conn.execute(
+            "SELECT * FROM revisions WHERE location_id = ? AND period = ? ORDER BY revision DESC LIMIT 1",
+            (location_id, period)).fetchone()
+        return _revision(row) if row else None
+
+
+@contextmanager
+def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def _location(row: sqlite3.Row) -> TrackedLocation:
+    return TrackedLocation(id=row["id"], name=row["name"], service_type=row["service_type"],
+                           local_authority=row["local_authority"], region=row["region"],
+                           provider_id=row["provider_id"])
+
+
+def _revision(row: sqlite3.Row) -> AcceptedRevision:
+    values: Any = json.loads(row["values_json"])
+    return AcceptedRevision(
+        location_id=row["location_id"], period=row["period"], revision=row["revision"],
+        submission_id=row["submission_id"], content_sha256=row["content_sha256"],
+        base_revision=row["base_revision"], values=values, not_known=json.loads(row["not_known_json"]),
+        no_changes=bool(row["no_changes"]), reviewed_by=row["reviewed_by"], reviewed_at=row["reviewed_at"],
+        form_version=row["form_version"], accepted_at=row["accepted_at"], receipt=row["receipt"],
+    )

@@ -1,0 +1,99 @@
+"""Error answers: every one is JSON ``{code, message, ...}``, whoever raised it (us, FastAPI or Starlette)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ct_tracker.schemas import FieldError
+
+# Where FastAPI says a bad value came from; the field name alone is what a client needs.
+_SOURCES = ("body", "query", "path", "header", "cookie")
+_CODES_BY_STATUS = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+                    405: "method_not_allowed", 413: "too_large"}
+
+
+class ApiError(Exception):
+    """An error answer: status, code, message, any extra body fields and headers."""
+
+    def __init__(self, status: int, code: str, message: str, *, extra: Mapping[str, Any] | None = None,
+                 headers: Mapping[str, str] | None = None):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.extra = dict(extra or {})
+        self.headers = dict(headers or {})
+
+    def response(self) -> JSONResponse:
+        """The JSON response for this error."""
+        body = {"code": self.code, "message": self.message, **self.extra}
+        return JSONResponse(body, status_code=self.status, headers=self.headers)
+
+
+def validation_failed(errors: list[FieldError], message: str | None = None) -> ApiError:
+    """422 with per-field errors."""
+    summary = message or _summary(errors)
+    return ApiError(422, "validation_failed", summary,
+                    extra={"errors": [error.model_dump() for error in errors]})
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Make every error answer, ours and the framework's, the same JSON shape."""
+    app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(RequestValidationError, _request_invalid)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)
+
+
+async def _api_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApiError)
+    return exc.response()
+
+
+async def _request_invalid(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [FieldError(field=_field_name(error), code=str(error.get("type", "invalid")),
+                         message=str(error.get("msg", "invalid value")))
+              for error in exc.errors()]
+    return validation_failed(errors).response()
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = _CODES_BY_STATUS.get(exc.status_code, f"http_{exc.status_code}")
+    message = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
+    if exc.status_code == 404 and message == HTTPStatus.NOT_FOUND.phrase:
+        message = f"nothing at {request.url.path}: the provider API is under /api/v1"
+    elif exc.status_code == 405 and message == HTTPStatus.METHOD_NOT_ALLOWED.phrase:
+        message = f"{request.method} is not allowed on {request.url.path}"
+    return ApiError(exc.status_code, code, message, headers=exc.headers).response()
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    # Still JSON, so a client never mistakes an error page for an answer; the traceback goes to the log.
+    return ApiError(500, "internal_error", "the tracker failed to handle this request").response()
+
+
+def _field_name(error: Mapping[str, Any]) -> str:
+    # Unparseable JSON is located by character offset (("body", 17)); the whole body is what is wrong.
+    if error.get("type") == "json_invalid":
+        return "body"
+    parts = [str(part) for part in error.get("loc", ())]
+    if parts and parts[0] in _SOURCES:
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+def _summary(errors: list[FieldError]) -> str:
+    if not errors:
+        return "the request was not accepted"
+    first = errors[0]
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return f"not accepted: {first.field}: {first.message}{more}"

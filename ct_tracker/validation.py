@@ -1,0 +1,83 @@
+"""Checking a submitted return with the app's own form definitions, and saying what is wrong per field.
+
+The form is the one in force for the month (catalogue.form_for), whatever version the client names;
+a version the tracker does not know at all is refused. Errors block; warnings do not.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ct_desktop.forms.catalogue import FormCatalogue, UnknownForm
+from ct_desktop.forms.findings import PreviousReturn, errors
+from ct_desktop.forms.model import FormDefinition
+from ct_desktop.forms.validate import input_problems, validate
+from ct_desktop.period import Period, PeriodError
+from ct_tracker.schemas import FieldError
+from ct_tracker.submission import AcceptedRevision
+
+UNKNOWN_FIELD = "unknown_field"
+UNKNOWN_FORM_VERSION = "unknown_form_version"
+BAD_PERIOD = "bad_period"
+NO_FORM_FOR_PERIOD = "no_form_for_period"
+
+
+class Rejected(Exception):
+    """A request that cannot be accepted as it stands; ``errors`` says why, per field."""
+
+    def __init__(self, errors: list[FieldError]):
+        super().__init__("; ".join(f"{e.field}: {e.message}" for e in errors))
+        self.errors = errors
+
+
+def period_of(text: str) -> Period:
+    """The month of a path, or Rejected on the field ``period``."""
+    try:
+        return Period.parse(text)
+    except PeriodError as exc:
+        raise Rejected([FieldError(field="period", code=BAD_PERIOD, message=str(exc))]) from exc
+
+
+def form_in_force(catalogue: FormCatalogue, service_type: str, period: Period) -> FormDefinition:
+    """The question set in force for the month, or Rejected on the field ``period``."""
+    try:
+        return catalogue.form_for(service_type, period)
+    except UnknownForm as exc:
+        raise Rejected([FieldError(field="period", code=NO_FORM_FOR_PERIOD, message=str(exc))]) from exc
+
+
+def submission_errors(catalogue: FormCatalogue, form: FormDefinition, period: Period, form_version: str,
+                      values: dict[str, Any], not_known: list[str],
+                      previous: AcceptedRevision | None = None) -> list[FieldError]:
+    """Everything that stops a return being accepted, one entry per problem, by field.
+
+    ``field`` is the form's key for answers (the key the app shows the problem against), the
+    unknown key itself for keys the form does not have, or the body field (form_version, not_known).
+    """
+    found = _version_errors(catalogue, form, form_version)
+    for key, value in values.items():
+        if not form.has_field(key):
+            found += [FieldError(field=key, code=UNKNOWN_FIELD, message=line)
+                      for line in input_problems(form, {key: value}, [])]
+    for key in not_known:
+        if not form.has_field(key):
+            found += [FieldError(field="not_known", code=UNKNOWN_FIELD, message=line)
+                      for line in input_problems(form, {}, [key])]
+    prior = None
+    if previous is not None:
+        prior = PreviousReturn(Period.parse(previous.period), previous.values, frozenset(previous.not_known))
+    # Wrong types, ranges, required answers and the form's rules; unknown keys are ignored by validate().
+    found += [FieldError(field=f.field, code=f.code, message=f.message)
+              for f in errors(validate(form, period, values, not_known, prior))]
+    return found
+
+
+def _version_errors(catalogue: FormCatalogue, form: FormDefinition, version: str) -> list[FieldError]:
+    try:
+        catalogue.form_version(form.service_type, version)
+    except UnknownForm:
+        known = ", ".join(f.version for f in catalogue.versions(form.service_type))
+        message = (f"form version '{version}' is not a {form.service_type} question set this tracker knows "
+                   f"(known: {known}; in force for this month: {form.version})")
+        return [FieldError(field="form_version", code=UNKNOWN_FORM_VERSION, message=message)]
+    return []
