@@ -14,6 +14,7 @@ It binds an ephemeral port and serves in a thread; use it as a context manager.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import random
@@ -150,7 +151,5 @@ class _ProxyHandler(BaseHTTPRequestHandler):
 
     def _hang_up(self) -> None:
         self.close_connection = True
-        try:
+        with contextlib.suppress(OSError):
             self.connection.shutdown(2)
-        except OSError:
-            pass
