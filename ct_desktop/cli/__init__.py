@@ -7,11 +7,20 @@ import sys
 from collections.abc import Sequence
 
 from ct_desktop import __version__
-from ct_desktop.cli import start_cmd, validate_cmd, window_cmd
+from ct_desktop.cli import (
+    draft_cmd,
+    locations_cmd,
+    no_changes_cmd,
+    start_cmd,
+    status_cmd,
+    submit_cmd,
+    validate_cmd,
+    window_cmd,
+)
 from ct_desktop.cli.common import CliError, data_dir_parent
 
 # Each command module offers register(subparsers, parent) and sets its handler with set_defaults(run=...).
-COMMANDS = (window_cmd, validate_cmd)
+COMMANDS = (window_cmd, validate_cmd, locations_cmd, draft_cmd, submit_cmd, no_changes_cmd, status_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

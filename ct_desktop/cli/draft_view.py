@@ -1,0 +1,184 @@
+"""How ``ct-desktop draft show`` lays out a return: answers by section, findings, outbox, history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ct_desktop.cli.store_session import count, finding_line
+from ct_desktop.collection_window import LONDON
+from ct_desktop.forms.findings import Finding, errors, warnings
+from ct_desktop.forms.model import Field, FormDefinition
+from ct_desktop.forms.validate import REQUIRED
+from ct_desktop.models import (
+    NOT_KNOWN,
+    NOT_KNOWN_TEXT,
+    HistoryAction,
+    HistoryEntry,
+    Location,
+    OutboxItem,
+    ReturnDraft,
+)
+from ct_desktop.period import MONTH_NAMES, Period
+from ct_desktop.store.codec import short_moment
+
+HISTORY_LINES = 40  # the text view shows the latest ones; --json gives them all
+NOT_STARTED = "not started"
+
+
+def describe_draft(
+    location: Location,
+    form: FormDefinition,
+    period: Period,
+    draft: ReturnDraft | None,
+    findings: list[Finding],
+    history: list[HistoryEntry],
+    queued: list[OutboxItem],
+) -> str:
+    """The return as text a manager can read on a terminal (ASCII only: Windows consoles vary)."""
+    lines = [f"{location.name} ({location.id}), {location.service_type}, {period.label} (form {form.version})"]
+    lines += _state_lines(draft, queued)
+    lines += _field_lines(form, period, draft, findings)
+    lines += _finding_lines(findings)
+    lines += _history_lines(history)
+    return "\n".join(lines)
+
+
+def draft_json(
+    location: Location,
+    form: FormDefinition,
+    period: Period,
+    draft: ReturnDraft | None,
+    findings: list[Finding],
+    history: list[HistoryEntry],
+    queued: list[OutboxItem],
+) -> dict[str, Any]:
+    """The same as one JSON object."""
+    data: dict[str, Any] = draft.as_dict() if draft else {
+        "location": location.id, "period": str(period), "state": "not_started", "form_version": form.version,
+        "base_revision": None, "values": {}, "not_known": [], "no_changes": False, "reviewed_by": None,
+        "reviewed_at": None, "submission_id": None, "tracker_messages": {}, "server_copy": None,
+    }
+    data["location_name"] = location.name
+    data["service_type"] = location.service_type
+    data["findings"] = [finding.as_dict() for finding in findings]
+    data["history"] = [entry.as_dict() for entry in history]
+    last = last_edit(history)
+    data["last_edit"] = last.as_dict() if last else None
+    data["outbox"] = [item.as_dict() for item in queued]
+    return data
+
+
+def last_edit(history: list[HistoryEntry]) -> HistoryEntry | None:
+    """The latest field edit, or None."""
+    edits = [entry for entry in history if entry.action is HistoryAction.EDIT]
+    return edits[-1] if edits else None
+
+
+def shown_or_blank(text: str | None) -> str:
+    """History text with the blank made visible."""
+    return text if text else "blank"
+
+
+def long_moment(moment: dt.datetime) -> str:
+    """E.g. '26 Nov 2026 14:02', London time."""
+    local = moment.astimezone(LONDON)
+    return f"{local.day:2d} {MONTH_NAMES[local.month - 1][:3]} {local.year} {local:%H:%M}"
+
+
+def _state_lines(draft: ReturnDraft | None, queued: list[OutboxItem]) -> list[str]:
+    if draft is None:
+        return [f"State: {NOT_STARTED}"]
+    base = f"builds on accepted revision {draft.base_revision}" if draft.base_revision is not None else \
+        "no revision accepted yet"
+    lines = [f"State: {draft.state} ({base})"]
+    if draft.no_changes:
+        lines.append(f"No changes: reviewed by {draft.reviewed_by} at {draft.reviewed_at}")
+    for item in queued:
+        line = (f"In the outbox: submission {item.submission_id[:8]}, queued by {item.queued_by} at "
+                f"{short_moment(item.queued_at)}, {count(item.attempts, 'attempt')}")
+        if item.last_error:
+            line += f"; last error: {item.last_error}"
+        if item.set_aside_reason:
+            line += f"; set aside: {item.set_aside_reason}"
+        lines.append(line)
+    if draft.tracker_messages:
+        lines.append("The tracker refused it:")
+        lines += [f"  {key}: {' '.join(texts)}" for key, texts in draft.tracker_messages.items()]
+    if draft.server_copy is not None:
+        lines += _conflict_lines(draft)
+    return lines
+
+
+def _conflict_lines(draft: ReturnDraft) -> list[str]:
+    copy = draft.server_copy or {}
+    theirs = copy.get("values", {}) or {}
+    their_unknown = set(copy.get("not_known", []) or [])
+    lines = [f"The tracker's copy changed (revision {copy.get('revision')}); where it differs from this one:"]
+    for key in sorted(set(theirs) | set(draft.values) | draft.not_known | their_unknown):
+        ours = draft.answer(key)
+        other = NOT_KNOWN if key in their_unknown else theirs.get(key)
+        if ours != other:
+            lines.append(f"  {key}: here {_plain(ours)}, tracker {_plain(other)}")
+    return lines
+
+
+def _field_lines(form: FormDefinition, period: Period, draft: ReturnDraft | None, findings: list[Finding]) -> list[str]:
+    required = {f.field for f in findings if f.code == REQUIRED}
+    lines = []
+    for section in form.sections:
+        rows = [row for item in section.fields if (row := _field_row(form, period, item, draft, required))]
+        if rows:
+            lines += ["", section.title, *rows]
+    return lines
+
+
+def _field_row(form: FormDefinition, period: Period, item: Field, draft: ReturnDraft | None,
+               required: set[str]) -> str | None:
+    answer = draft.answer(item.key) if draft else None
+    if answer is NOT_KNOWN:
+        shown = NOT_KNOWN_TEXT
+    elif answer is None:
+        shown = "blank, required" if item.key in required else "blank"
+    else:
+        shown = item.format_text(answer)
+    if not form.is_asked(item, period):
+        if answer is None:
+            return None
+        shown += f" (not asked in {period.label}: clear it)"
+    return f"  {item.label} ({item.key}): {shown}"
+
+
+def _finding_lines(findings: list[Finding]) -> list[str]:
+    if not findings:
+        return ["", "Findings: none"]
+    head = f"Findings: {count(len(errors(findings)), 'error')}, {count(len(warnings(findings)), 'warning')}"
+    return ["", head, *(f"  {finding_line(finding)}" for finding in findings)]
+
+
+def _history_lines(history: list[HistoryEntry]) -> list[str]:
+    if not history:
+        return ["", "History: nothing saved yet"]
+    lines = ["", "History (newest last):"]
+    if len(history) > HISTORY_LINES:
+        lines.append(f"  ... {len(history) - HISTORY_LINES} earlier entries (--json shows them all)")
+    for entry in history[-HISTORY_LINES:]:
+        if entry.action is HistoryAction.EDIT:
+            what = f"{entry.key}: {shown_or_blank(entry.old)} -> {shown_or_blank(entry.new)}"
+        else:
+            what = entry.detail  # lifecycle steps describe themselves
+        lines.append(f"  {long_moment(entry.at)}  {entry.by}  {what}")
+    last = last_edit(history)
+    if last:
+        lines.append(f"Last edit: {last.key} by {last.by} at {short_moment(last.at)}")
+    return lines
+
+
+def _plain(answer: Any) -> str:
+    if answer is NOT_KNOWN:
+        return NOT_KNOWN_TEXT
+    if answer is None:
+        return "blank"
+    if isinstance(answer, list):
+        return ";".join(str(part) for part in answer)
+    return str(answer)

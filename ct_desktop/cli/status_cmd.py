@@ -1,0 +1,96 @@
+"""``ct-desktop status [--json]``: per location, this month's return, its due date and the outbox."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from typing import Any
+
+from ct_desktop.cli.common import print_json
+from ct_desktop.cli.store_session import count, opened_store
+from ct_desktop.cli.window_cmd import status_text
+from ct_desktop.collection_window import collection_window, now_london
+from ct_desktop.period import Period, describe_day
+from ct_desktop.store import Store
+
+NOT_STARTED = "not_started"
+
+
+def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
+    """Add the command to the parser."""
+    parser = subparsers.add_parser(
+        "status",
+        parents=[parent],
+        help="this month's return of every location, its due date, and what waits in the outbox",
+        description="For each location: the state of this month's return (or 'not started'), its due date "
+        "and days left, the last accepted month, and how many submissions wait in the outbox.",
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the status of every location."""
+    moment = now_london()
+    period = Period.of(moment.date())
+    window = collection_window(period)
+    with opened_store(args) as store:
+        rows = status_rows(store, period, window.due, window.days_left(moment))
+    queued = sum(row["outbox"] for row in rows)
+    if args.json:
+        print_json({"period": str(period), "window": window.as_dict(moment), "locations": rows, "outbox": queued})
+        return 0
+    print(f"{period.label}: due by the end of {describe_day(window.due)}; {status_text(window, moment)}")
+    if not rows:
+        print("No locations yet. Add one with: ct-desktop locations add ID --name NAME --service-type care_home")
+    for row in rows:
+        print(f"  {row['id']}  {row['name']} ({row['service_type']}): {_state_words(row)}; "
+              f"last accepted: {_month_words(row['last_accepted'])}; {_queue_words(row)}")
+    print(f"Outbox: {count(queued, 'submission')} waiting to be sent" if queued else "Outbox: empty")
+    return 0
+
+
+def status_rows(store: Store, period: Period, due: dt.date, days_left: int | None) -> list[dict[str, Any]]:
+    """One JSON-ready row per location for the month (the due date is the same for all: the window's)."""
+    rows = []
+    for location in store.locations():
+        draft = store.get_return(location.id, period)
+        last = store.last_accepted(location.id)
+        items = store.outbox_items(location.id)
+        set_aside = [item for item in items if item.set_aside_reason]
+        rows.append({
+            "id": location.id,
+            "name": location.name,
+            "service_type": location.service_type,
+            "state": str(draft.state) if draft else NOT_STARTED,
+            "due": due.isoformat(),
+            "days_left": days_left,
+            "updated_at": _iso(draft.updated_at) if draft else None,
+            "last_accepted": str(last.period) if last else None,
+            "last_accepted_revision": last.revision if last else None,
+            "outbox": len(items),
+            "set_aside": len(set_aside),
+            "last_error": next((item.last_error for item in reversed(items) if item.last_error), None),
+        })
+    return rows
+
+
+def _state_words(row: dict[str, Any]) -> str:
+    return "not started" if row["state"] == NOT_STARTED else row["state"]
+
+
+def _month_words(period: str | None) -> str:
+    return Period.parse(period).label if period else "none"
+
+
+def _queue_words(row: dict[str, Any]) -> str:
+    words = f"outbox: {row['outbox']}"
+    if row["set_aside"]:
+        words += f" ({row['set_aside']} set aside)"
+    if row["last_error"]:
+        words += f", last error: {row['last_error']}"
+    return words
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    return moment.isoformat() if moment else None

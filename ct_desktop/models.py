@@ -1,0 +1,251 @@
+"""The things ct-desktop keeps: locations, monthly returns, their history and the outbox.
+
+Plain data, no Qt and no SQL: the store (``ct_desktop.store``) builds these from the database and the
+UI and command line show them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from ct_desktop.forms.findings import Finding
+from ct_desktop.period import Period
+
+
+class ReturnState(StrEnum):
+    """Where a return (one location, one month) is in its lifecycle.
+
+    draft → ready (no errors, warnings confirmed) → queued (frozen in the outbox) → accepted, or
+    rejected / conflict, which are edited like a draft.
+    """
+
+    DRAFT = "draft"
+    READY = "ready"
+    QUEUED = "queued"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    CONFLICT = "conflict"
+
+
+class HistoryAction(StrEnum):
+    """What a history row records: a field edit or a step of the lifecycle."""
+
+    EDIT = "edit"
+    SUBMITTED = "submitted"
+    NO_CHANGES = "no_changes"
+    WITHDRAWN = "withdrawn"
+    NEW_REVISION = "new_revision"
+    SET_ASIDE = "set_aside"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    CONFLICT = "conflict"
+
+
+class NotKnownAnswer:
+    """The explicit answer "not known / not applicable" (distinct from a blank, which is no answer)."""
+
+    _instance: NotKnownAnswer | None = None
+
+    def __new__(cls) -> NotKnownAnswer:
+        # One shared instance, so callers can test ``value is NOT_KNOWN``.
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "NOT_KNOWN"
+
+
+NOT_KNOWN = NotKnownAnswer()
+NOT_KNOWN_TEXT = "not known"
+
+
+@dataclass(frozen=True)
+class Location:
+    """A CQC-registered location that submits a monthly return."""
+
+    id: str
+    name: str
+    service_type: str
+    local_authority: str | None = None
+    region: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready: id, name, service_type, local_authority, region."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "service_type": self.service_type,
+            "local_authority": self.local_authority,
+            "region": self.region,
+        }
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One row of a return's history: who did what, when.
+
+    For an edit, ``key``, ``old`` and ``new`` hold the field and its values as shown ("12",
+    "not known", "" for blank); for a lifecycle step ``key`` is None and ``detail`` says what happened.
+    """
+
+    at: dt.datetime
+    by: str
+    action: HistoryAction
+    key: str | None = None
+    old: str | None = None
+    new: str | None = None
+    detail: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready, ``at`` as ISO 8601 with its offset."""
+        return {
+            "at": self.at.isoformat(),
+            "by": self.by,
+            "action": str(self.action),
+            "key": self.key,
+            "old": self.old,
+            "new": self.new,
+            "detail": self.detail,
+        }
+
+
+@dataclass(frozen=True)
+class ReturnDraft:
+    """The working copy of one location's return for one month, as saved."""
+
+    location_id: str
+    period: Period
+    state: ReturnState
+    form_version: str
+    base_revision: int | None
+    values: dict[str, Any]
+    not_known: frozenset[str]
+    no_changes: bool = False
+    reviewed_by: str | None = None
+    reviewed_at: str | None = None
+    submission_id: str | None = None
+    created_at: dt.datetime | None = None
+    updated_at: dt.datetime | None = None
+    tracker_messages: dict[str, list[str]] = field(default_factory=dict)
+    server_copy: dict[str, Any] | None = None
+
+    @property
+    def editable(self) -> bool:
+        """Whether an edit changes this return in place (otherwise it withdraws or starts a new revision)."""
+        return self.state in (ReturnState.DRAFT, ReturnState.READY, ReturnState.REJECTED, ReturnState.CONFLICT)
+
+    def answer(self, key: str) -> Any:
+        """The saved answer of a field: a value, NOT_KNOWN, or None for blank."""
+        if key in self.not_known:
+            return NOT_KNOWN
+        return self.values.get(key)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready description of the return."""
+        return {
+            "location": self.location_id,
+            "period": str(self.period),
+            "state": str(self.state),
+            "form_version": self.form_version,
+            "base_revision": self.base_revision,
+            "values": dict(self.values),
+            "not_known": sorted(self.not_known),
+            "no_changes": self.no_changes,
+            "reviewed_by": self.reviewed_by,
+            "reviewed_at": self.reviewed_at,
+            "submission_id": self.submission_id,
+            "tracker_messages": dict(self.tracker_messages),
+            "server_copy": self.server_copy,
+        }
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """A submission waiting to be sent: its frozen payload is exactly the PUT body of the provider API."""
+
+    submission_id: str
+    location_id: str
+    period: Period
+    payload: dict[str, Any]
+    queued_at: dt.datetime
+    queued_by: str
+    attempts: int = 0
+    next_attempt_at: dt.datetime | None = None
+    last_attempt_at: dt.datetime | None = None
+    last_error: str | None = None
+    set_aside_reason: str | None = None
+
+    @property
+    def never_attempted(self) -> bool:
+        """True while nothing of it can have reached the tracker, so it may still be withdrawn."""
+        return self.attempts == 0
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready description of the item."""
+        return {
+            "submission_id": self.submission_id,
+            "location": self.location_id,
+            "period": str(self.period),
+            "queued_at": self.queued_at.isoformat(),
+            "queued_by": self.queued_by,
+            "attempts": self.attempts,
+            "next_attempt_at": self.next_attempt_at.isoformat() if self.next_attempt_at else None,
+            "last_error": self.last_error,
+            "set_aside_reason": self.set_aside_reason,
+        }
+
+
+@dataclass(frozen=True)
+class AcceptedRevision:
+    """A revision the tracker accepted: kept as it was, never edited."""
+
+    location_id: str
+    period: Period
+    revision: int
+    submission_id: str
+    accepted_at: str
+    receipt: str
+    payload: dict[str, Any]
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """The values that were accepted (blank and not-known fields left out)."""
+        return {k: v for k, v in self.payload.get("values", {}).items() if v is not None}
+
+    @property
+    def not_known(self) -> frozenset[str]:
+        """The fields accepted as "not known"."""
+        return frozenset(self.payload.get("not_known", ()))
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field changed by an edit, as shown: old and new text."""
+
+    key: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class EditResult:
+    """What an edit saved and what it did to the lifecycle (``draft`` is None if the month is still not started)."""
+
+    draft: ReturnDraft | None
+    changes: tuple[FieldChange, ...]
+    notice: str | None = None
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A return put in the outbox by submit or no-changes."""
+
+    item: OutboxItem
+    draft: ReturnDraft
+    findings: tuple[Finding, ...] = ()
+    copied_from: AcceptedRevision | None = None
+    dropped: tuple[str, ...] = ()

@@ -1,0 +1,268 @@
+"""Opening the database file: private mode, pragmas, corruption handling, transactions.
+
+The database lives in the data folder as ``ct-desktop.db``. It runs in WAL mode with
+``synchronous=FULL``: every commit is on disk before the call returns, so an edit the user has seen
+saved survives a power cut. Two processes may use the same file at once; each waits up to
+BUSY_TIMEOUT_S for the other's write to finish rather than failing.
+
+A file that cannot be read is never replaced silently: a copy is kept aside and the error says
+where, so that nothing a manager typed is lost by "starting afresh".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import filecmp
+import os
+import shutil
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import sqlite_utils
+
+from ct_desktop.store.errors import StoreError, StoreUnreadable
+
+DB_FILENAME = "ct-desktop.db"
+BUSY_TIMEOUT_S = 10.0
+PRIVATE_MODE = 0o600
+UNREADABLE_SUFFIX = ".unreadable-"
+
+# SQLite primary result codes (the low byte of an extended code).
+_SQLITE_PERM, _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY = 3, 5, 6, 8
+_SQLITE_IOERR, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN = 10, 11, 13, 14
+_SQLITE_AUTH, _SQLITE_NOTADB = 23, 26
+_CORRUPT = (_SQLITE_CORRUPT, _SQLITE_NOTADB)
+_NOT_ALLOWED = (_SQLITE_PERM, _SQLITE_READONLY, _SQLITE_CANTOPEN, _SQLITE_AUTH)
+
+
+def database_path(data_dir: Path) -> Path:
+    """Where the database file of a data folder is."""
+    return Path(data_dir) / DB_FILENAME
+
+
+def open_database(path: Path, migrate: Callable[[sqlite_utils.Database], None]) -> sqlite_utils.Database:
+    """Open (creating if needed) and migrate the database; raise StoreError with a clear message if it cannot be used.
+
+    The file is checked with ``PRAGMA integrity_check`` before anything is written to it.
+    """
+    _create_private(path)
+    _probe_file(path)
+    conn: sqlite3.Connection | None = None
+    try:
+        # isolation_level=None: the driver opens no transactions of its own; ours are explicit.
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        _retry_while_busy(lambda: _check_intact(conn, path))
+        _retry_while_busy(lambda: _set_pragmas(conn, path))
+        db = sqlite_utils.Database(conn, execute_plugins=False)
+        migrate(db)
+    except sqlite3.DatabaseError as exc:
+        # Translate (which keeps a copy of a damaged file) before closing: closing the last connection
+        # may checkpoint the -wal into the file, and the copy must show the file as it was found.
+        error = translate_error(exc, path)
+        if conn is not None:
+            conn.close()
+        raise error from exc
+    except BaseException:
+        if conn is not None:
+            conn.close()
+        raise
+    restrict_mode(path)
+    return db
+
+
+@contextlib.contextmanager
+def writing(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """One write transaction: ``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back on any error.
+
+    IMMEDIATE takes the write lock at the start, so a second process waits (busy timeout) instead of
+    failing half-way through; the read that decides an edit and the edit itself see the same data.
+    """
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    try:
+        db.conn.execute("COMMIT")
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+
+
+@contextlib.contextmanager
+def reading(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """A read transaction, so that several queries see one consistent snapshot (nested: reuses the outer one)."""
+    if db.conn.in_transaction:
+        yield db
+        return
+    db.conn.execute("BEGIN")
+    try:
+        yield db
+    finally:
+        if db.conn.in_transaction:
+            db.conn.execute("COMMIT")
+
+
+def translate_error(exc: sqlite3.Error, path: Path) -> StoreError:
+    """A StoreError a manager can act on, for an error SQLite raised while using the file."""
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    reason = str(exc)
+    if code in (_SQLITE_BUSY, _SQLITE_LOCKED):
+        return StoreError(
+            f"the database {path} is busy: another ct-desktop has held it for more than "
+            f"{BUSY_TIMEOUT_S:g} seconds; try again in a moment (nothing was changed)"
+        )
+    if code in _CORRUPT:
+        return unreadable(path, reason)
+    if code in _NOT_ALLOWED:
+        return StoreUnreadable(
+            f"cannot use the database {path}: {reason}; check that the file and its folder belong to you "
+            "and can be written (the file was left as it is)",
+            path,
+        )
+    if code == _SQLITE_FULL:
+        return StoreError(f"cannot save to {path}: the disk is full; free some space and try again")
+    if code == _SQLITE_IOERR:
+        return StoreError(f"cannot read or write {path}: {reason} (a disk or network drive problem?)")
+    return StoreError(f"the database {path} cannot be used: {reason}")
+
+
+def unreadable(path: Path, reason: str) -> StoreUnreadable:
+    """The error for a damaged file, after keeping a copy of it aside."""
+    try:
+        copy = keep_copy_aside(path)
+    except OSError as exc:
+        return StoreUnreadable(
+            f"the database {path} cannot be read ({reason}) and no copy could be made ({exc.strerror or exc}); "
+            "it was left as it is: do not delete it, restore a backup or ask for help",
+            path,
+        )
+    return StoreUnreadable(
+        f"the database {path} cannot be read ({reason}); a copy was kept at {copy} and the file was left as it "
+        f"is. Restore a backup of {path.name}, or move it away to start with an empty one (the copy stays)",
+        path,
+        copy,
+    )
+
+
+def keep_copy_aside(path: Path, now: dt.datetime | None = None) -> Path:
+    """Copy the file (and its -wal) to ``<name>.unreadable-<UTC time>``; reuse an identical earlier copy."""
+    wal = _wal(path)
+    # An empty -wal (SQLite makes one on opening) holds nothing worth keeping.
+    has_wal = wal.exists() and wal.stat().st_size > 0
+    for earlier in sorted(path.parent.glob(path.name + UNREADABLE_SUFFIX + "*")):
+        if earlier.name.endswith("-wal") or not filecmp.cmp(earlier, path, shallow=False):
+            continue
+        earlier_wal = _wal(earlier)
+        if earlier_wal.exists() == has_wal and (not has_wal or filecmp.cmp(earlier_wal, wal, shallow=False)):
+            return earlier
+    stamp = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = path.with_name(f"{path.name}{UNREADABLE_SUFFIX}{stamp}")
+    number = 1
+    while target.exists():
+        number += 1
+        target = path.with_name(f"{path.name}{UNREADABLE_SUFFIX}{stamp}-{number}")
+    _copy_private(path, target)
+    if has_wal:
+        _copy_private(wal, _wal(target))
+    return target
+
+
+def restrict_mode(path: Path) -> None:
+    """Make the database and its -wal and -shm files private to the user (0600) where the platform allows."""
+    for candidate in (path, _wal(path), path.with_name(path.name + "-shm")):
+        # The file may belong to someone else or vanish (a checkpoint removes -wal); that is not an error.
+        with contextlib.suppress(OSError):
+            if candidate.exists() and (candidate.stat().st_mode & 0o777) != PRIVATE_MODE:
+                os.chmod(candidate, PRIVATE_MODE)
+
+
+def _create_private(path: Path) -> None:
+    # Create the file ourselves with mode 0600 so it is never readable by others, even briefly.
+    # O_EXCL: if another process creates it at the same moment, theirs is used.
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE_MODE))
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise StoreUnreadable(f"cannot create the database {path}: {exc.strerror or exc}", path) from exc
+
+
+def _probe_file(path: Path) -> None:
+    # SQLite reports an unreadable file vaguely ("unable to open database file") or opens it read-only;
+    # asking the operating system first gives the manager the real reason.
+    try:
+        with open(path, "r+b") as handle:
+            handle.read(1)
+    except IsADirectoryError as exc:
+        raise StoreUnreadable(f"cannot use the database {path}: it is a folder, not a file", path) from exc
+    except PermissionError as exc:
+        raise StoreUnreadable(
+            f"cannot open the database {path}: permission denied; the file was left as it is: check that it "
+            "belongs to you and can be read and written (no copy could be made)",
+            path,
+        ) from exc
+    except OSError as exc:
+        raise StoreUnreadable(f"cannot open the database {path}: {exc.strerror or exc}", path) from exc
+
+
+def _check_intact(conn: sqlite3.Connection, path: Path) -> None:
+    # Before any write: a damaged file must be copied aside as it is, not "repaired" by our own writes.
+    conn.execute("PRAGMA user_version").fetchone()
+    problems = [row[0] for row in conn.execute("PRAGMA integrity_check(5)")]
+    if problems != ["ok"]:
+        raise unreadable(path, f"integrity check failed: {problems[0]}")
+
+
+def _retry_while_busy(step: Callable[[], None]) -> None:
+    # Some steps of opening (switching a new file to WAL, recovering another process's WAL) report
+    # "busy" at once instead of calling the busy handler, so wait here as the handler would.
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            step()
+            return
+        except sqlite3.OperationalError as exc:
+            code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+            if code not in (_SQLITE_BUSY, _SQLITE_LOCKED) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
+def _set_pragmas(conn: sqlite3.Connection, path: Path) -> None:
+    mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+    if str(mode).lower() != "wal":
+        # Only a new (or foreign) file needs switching; WAL is then a property of the file.
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if str(mode).lower() != "wal":
+        raise StoreError(
+            f"the database {path} cannot use write-ahead logging (journal mode stays '{mode}'), so it could be "
+            "damaged by two programs at once: put the data folder on this computer's own disk, not a network drive"
+        )
+    # FULL: in WAL mode this syncs the log at every commit, so "saved" means on disk.
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    # macOS: a plain fsync does not reach the platter; these ask for F_FULLFSYNC (ignored elsewhere).
+    conn.execute("PRAGMA fullfsync = ON")
+    conn.execute("PRAGMA checkpoint_fullfsync = ON")
+
+
+def _wal(path: Path) -> Path:
+    return path.with_name(path.name + "-wal")
+
+
+def _copy_private(source: Path, target: Path) -> None:
+    # O_BINARY: on Windows a descriptor is opened in text mode unless told otherwise.
+    flags = os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_BINARY", 0)
+    descriptor = os.open(target, flags, PRIVATE_MODE)
+    with open(source, "rb") as reader, os.fdopen(descriptor, "wb") as writer:
+        shutil.copyfileobj(reader, writer)
+        writer.flush()
+        os.fsync(writer.fileno())

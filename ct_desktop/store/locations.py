@@ -1,0 +1,61 @@
+"""Locations: the services this installation submits for."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlite_utils
+
+from ct_desktop.models import Location
+from ct_desktop.store.codec import utc_text
+from ct_desktop.store.database import reading, writing
+from ct_desktop.store.errors import StoreError, UnknownLocation
+
+
+def add_location(db: sqlite_utils.Database, location: Location, now: dt.datetime) -> Location:
+    """Add a location; refuse an id that is already there (its returns would change meaning)."""
+    if not location.id.strip() or any(ch.isspace() for ch in location.id):
+        raise StoreError(f"'{location.id}' is not a location id: use the CQC location id, e.g. 1-123456789")
+    if not location.name.strip():
+        raise StoreError(f"location {location.id} needs a name")
+    with writing(db):
+        existing = find_location(db, location.id)
+        if existing is not None:
+            raise StoreError(
+                f"location {location.id} is already added, as '{existing.name}' ({existing.service_type})"
+            )
+        db["locations"].insert({**location.as_dict(), "added_at": utc_text(now)})
+    return location
+
+
+def find_location(db: sqlite_utils.Database, location_id: str) -> Location | None:
+    """The location with this id, or None."""
+    rows = list(db.query("SELECT * FROM locations WHERE id = ?", [location_id]))
+    return _location(rows[0]) if rows else None
+
+
+def get_location(db: sqlite_utils.Database, location_id: str) -> Location:
+    """The location with this id; UnknownLocation (naming the ones there are) otherwise."""
+    location = find_location(db, location_id)
+    if location is None:
+        known = [loc.id for loc in list_locations(db)]
+        listed = f"the locations added are {', '.join(known)}" if known else "no location has been added yet"
+        raise UnknownLocation(f"no location '{location_id}': {listed}")
+    return location
+
+
+def list_locations(db: sqlite_utils.Database) -> list[Location]:
+    """Every location, by name."""
+    with reading(db):
+        return [_location(row) for row in db.query("SELECT * FROM locations ORDER BY name COLLATE NOCASE, id")]
+
+
+def _location(row: dict[str, Any]) -> Location:
+    return Location(
+        id=row["id"],
+        name=row["name"],
+        service_type=row["service_type"],
+        local_authority=row["local_authority"],
+        region=row["region"],
+    )

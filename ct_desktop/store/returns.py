@@ -1,0 +1,260 @@
+"""Returns, their values and their history; field edits and what an edit does to the lifecycle.
+
+Every edit is one transaction: the values, one history row per changed field and any lifecycle
+step (withdrawing a queued return, starting a new revision) are committed together or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+import sqlite_utils
+
+from ct_desktop.forms.model import FormDefinition
+from ct_desktop.models import (
+    NOT_KNOWN,
+    EditResult,
+    FieldChange,
+    HistoryAction,
+    HistoryEntry,
+    Location,
+    ReturnDraft,
+    ReturnState,
+)
+from ct_desktop.period import Period
+from ct_desktop.store.codec import from_json, parse_time, shown, to_json, utc_text
+from ct_desktop.store.database import reading, writing
+from ct_desktop.store.errors import StoreError, ValuesRefused
+
+EDITABLE_STATES = (ReturnState.DRAFT, ReturnState.READY, ReturnState.REJECTED, ReturnState.CONFLICT)
+
+
+def find_return_row(db: sqlite_utils.Database, location_id: str, period: Period) -> dict[str, Any] | None:
+    """The returns row of a location and month, or None when the month has not been started."""
+    rows = list(db.query("SELECT * FROM returns WHERE location_id = ? AND period = ?", [location_id, str(period)]))
+    return rows[0] if rows else None
+
+
+def load_return(db: sqlite_utils.Database, location_id: str, period: Period) -> ReturnDraft | None:
+    """The saved return of a location and month, or None when it has not been started."""
+    with reading(db):
+        row = find_return_row(db, location_id, period)
+        return None if row is None else draft_from_row(db, row)
+
+
+def draft_from_row(db: sqlite_utils.Database, row: dict[str, Any]) -> ReturnDraft:
+    """A ReturnDraft from its returns row and its values."""
+    values, not_known = read_answers(db, row["id"])
+    return ReturnDraft(
+        location_id=row["location_id"],
+        period=Period.parse(row["period"]),
+        state=ReturnState(row["state"]),
+        form_version=row["form_version"],
+        base_revision=row["base_revision"],
+        values=values,
+        not_known=frozenset(not_known),
+        no_changes=bool(row["no_changes"]),
+        reviewed_by=row["reviewed_by"],
+        reviewed_at=row["reviewed_at"],
+        submission_id=row["submission_id"],
+        created_at=parse_time(row["created_at"]),
+        updated_at=parse_time(row["updated_at"]),
+        tracker_messages=from_json(row["tracker_messages"]) or {},
+        server_copy=from_json(row["server_copy"]),
+    )
+
+
+def read_answers(db: sqlite_utils.Database, return_id: int) -> tuple[dict[str, Any], set[str]]:
+    """The values and the not-known keys of a return."""
+    values: dict[str, Any] = {}
+    not_known: set[str] = set()
+    for row in db.query("SELECT key, value, not_known FROM field_values WHERE return_id = ?", [return_id]):
+        if row["not_known"]:
+            not_known.add(row["key"])
+        else:
+            values[row["key"]] = from_json(row["value"])
+    return values, not_known
+
+
+def write_answer(db: sqlite_utils.Database, return_id: int, key: str, answer: Any) -> None:
+    """Save one answer: a value, NOT_KNOWN, or None (blank: the row goes)."""
+    if answer is None:
+        db.execute("DELETE FROM field_values WHERE return_id = ? AND key = ?", [return_id, key])
+        return
+    row = {"return_id": return_id, "key": key, "value": None, "not_known": 1}
+    if answer is not NOT_KNOWN:
+        row.update(value=to_json(answer), not_known=0)
+    db["field_values"].upsert(row, pk=("return_id", "key"))
+
+
+def load_history(db: sqlite_utils.Database, location_id: str, period: Period) -> list[HistoryEntry]:
+    """Who did what to a return and when, oldest first."""
+    with reading(db):
+        row = find_return_row(db, location_id, period)
+        if row is None:
+            return []
+        return [
+            HistoryEntry(
+                at=parse_time(entry["at"]),  # type: ignore[arg-type]
+                by=entry["by"],
+                action=HistoryAction(entry["action"]),
+                key=entry["key"],
+                old=entry["old"],
+                new=entry["new"],
+                detail=entry["detail"] or "",
+            )
+            for entry in db.query("SELECT * FROM history WHERE return_id = ? ORDER BY id", [row["id"]])
+        ]
+
+
+def add_history(
+    db: sqlite_utils.Database,
+    return_id: int,
+    at: dt.datetime,
+    by: str,
+    action: HistoryAction,
+    detail: str = "",
+    change: FieldChange | None = None,
+) -> None:
+    """Record one step in a return's history."""
+    db["history"].insert({
+        "return_id": return_id,
+        "at": utc_text(at),
+        "by": by,
+        "action": str(action),
+        "key": change.key if change else None,
+        "old": change.old if change else None,
+        "new": change.new if change else None,
+        "detail": detail,
+    })
+
+
+def start_return(
+    db: sqlite_utils.Database, location: Location, period: Period, form: FormDefinition, now: dt.datetime
+) -> dict[str, Any]:
+    """The returns row of the month, created as an empty draft if there is none (inside a write transaction).
+
+    A month that was accepted before (its row is kept) is not created again; a new one builds on nothing.
+    """
+    row = find_return_row(db, location.id, period)
+    if row is not None:
+        return row
+    stamp = utc_text(now)
+    db["returns"].insert({
+        "location_id": location.id,
+        "period": str(period),
+        "state": str(ReturnState.DRAFT),
+        "form_version": form.version,
+        "base_revision": None,
+        "no_changes": 0,
+        "created_at": stamp,
+        "updated_at": stamp,
+    })
+    return find_return_row(db, location.id, period)  # type: ignore[return-value]
+
+
+def check_answers(form: FormDefinition, changes: Mapping[str, Any]) -> list[str]:
+    """Why each change cannot be saved (unknown field, wrong type, out of range); empty when all fit."""
+    problems = []
+    for key, answer in changes.items():
+        if not form.has_field(key):
+            problems.append(f"'{key}' is not a question of the {form.title.lower()} return")
+            continue
+        if answer is None or answer is NOT_KNOWN:
+            continue
+        problem = form.field(key).check(answer)
+        if problem:
+            problems.append(problem)
+    return problems
+
+
+def set_answers(
+    db: sqlite_utils.Database,
+    location: Location,
+    period: Period,
+    form: FormDefinition,
+    changes: Mapping[str, Any],
+    by: str,
+    now: dt.datetime,
+) -> EditResult:
+    """Save answers (value, NOT_KNOWN or None for blank) in one transaction, with history.
+
+    All answers are checked first: if any does not fit, ValuesRefused lists them all and nothing is
+    saved. Answers equal to the saved ones change nothing (and do not withdraw a queued return).
+    """
+    problems = check_answers(form, changes)
+    if problems:
+        raise ValuesRefused(problems)
+    with writing(db):
+        row = find_return_row(db, location.id, period)
+        values, not_known = read_answers(db, row["id"]) if row else ({}, set())
+        edits = []
+        for key, answer in changes.items():
+            old = NOT_KNOWN if key in not_known else values.get(key)
+            if _same(old, answer):
+                continue
+            item = form.field(key)
+            edits.append((key, answer, FieldChange(key, shown(item, old), shown(item, answer))))
+        notice = None
+        if edits:
+            # A month is started by its first real change, not by clearing what was never there.
+            row = row or start_return(db, location, period, form, now)
+            notice = reopen_for_edit(db, row, by, now)
+            for key, answer, change in edits:
+                write_answer(db, row["id"], key, answer)
+                add_history(db, row["id"], now, by, HistoryAction.EDIT, change=change)
+            db["returns"].update(row["id"], {"form_version": form.version, "updated_at": utc_text(now)})
+        row = find_return_row(db, location.id, period)
+        draft = draft_from_row(db, row) if row else None
+    return EditResult(draft=draft, changes=tuple(change for _, _, change in edits), notice=notice)
+
+
+def reopen_for_edit(db: sqlite_utils.Database, row: dict[str, Any], by: str, now: dt.datetime) -> str | None:
+    """Make the return an editable draft before an edit; say what that did to the outbox or the accepted copy.
+
+    Queued and never attempted: withdrawn from the outbox. Queued and attempted (it may already have
+    reached the tracker): the item stays, to be delivered exactly once, and the edit starts a new
+    revision on top. Accepted: the accepted revision is kept as it is and the edit starts a new one.
+    """
+    state = ReturnState(row["state"])
+    notice = None
+    if state is ReturnState.QUEUED:
+        notice = _leave_outbox(db, row, by, now)
+    elif state is ReturnState.ACCEPTED:
+        notice = (f"{Period.parse(row['period']).label} was accepted as revision {row['base_revision']}; that "
+                  "revision is kept as it is and these edits start a new one, to be submitted again")
+        add_history(db, row["id"], now, by, HistoryAction.NEW_REVISION, notice)
+    elif state not in EDITABLE_STATES:
+        raise StoreError(f"a return in state '{state}' cannot be edited")
+    db["returns"].update(row["id"], {
+        "state": str(ReturnState.DRAFT),
+        "submission_id": None,
+        "no_changes": 0,
+        "reviewed_by": None,
+        "reviewed_at": None,
+    })
+    return notice
+
+
+def _leave_outbox(db: sqlite_utils.Database, row: dict[str, Any], by: str, now: dt.datetime) -> str:
+    items = list(db.query("SELECT * FROM outbox WHERE submission_id = ?", [row["submission_id"]]))
+    short = str(row["submission_id"])[:8]
+    if items and items[0]["attempts"] == 0 and not items[0]["in_flight"]:
+        db.execute("DELETE FROM outbox WHERE id = ?", [items[0]["id"]])
+        detail = f"withdrawn from the outbox by {by} (submission {short} had not been sent)"
+        add_history(db, row["id"], now, by, HistoryAction.WITHDRAWN, detail)
+        return "withdrawn from the outbox: it had not been sent yet; submit it again when it is ready"
+    detail = (f"submission {short} may already have reached the tracker, so it will still be delivered; "
+              "these edits start a new revision on top of it")
+    add_history(db, row["id"], now, by, HistoryAction.NEW_REVISION, detail)
+    return detail
+
+
+def _same(old: Any, new: Any) -> bool:
+    if old is NOT_KNOWN or new is NOT_KNOWN:
+        return old is new
+    if isinstance(old, bool) or isinstance(new, bool):
+        return old is new
+    return old == new

@@ -1,0 +1,242 @@
+"""The local store: one object that the app, the command line and the sync engine all go through.
+
+It owns one connection to the database of a data folder. Every method that changes something is one
+committed transaction by the time it returns, so what the caller reports as saved is on disk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import sqlite3
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+
+from ct_desktop.forms.catalogue import FormCatalogue, UnknownForm, default_catalogue
+from ct_desktop.forms.findings import Finding
+from ct_desktop.forms.model import FormDefinition
+from ct_desktop.forms.validate import validate
+from ct_desktop.models import (
+    AcceptedRevision,
+    EditResult,
+    HistoryEntry,
+    Location,
+    OutboxItem,
+    ReturnDraft,
+    Submission,
+)
+from ct_desktop.paths import DataDirError, ensure_data_dir, resolve_data_dir
+from ct_desktop.period import Period
+from ct_desktop.store import lifecycle, locations, outbox, receipts, returns
+from ct_desktop.store.database import database_path, open_database, translate_error
+from ct_desktop.store.errors import StoreError
+from ct_desktop.store.schema import migrate
+
+P = ParamSpec("P")
+R = TypeVar("R")
+MAX_NAME_LENGTH = 60
+
+
+def _translated(method: Callable[P, R]) -> Callable[P, R]:
+    # SQLite errors (disk full, busy too long, damage found while reading) become one-line StoreErrors.
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except sqlite3.Error as exc:
+            raise translate_error(exc, args[0].path) from exc  # type: ignore[attr-defined]
+
+    return wrapper
+
+
+def open_store(
+    data_dir: str | Path | None = None,
+    *,
+    clock: Callable[[], dt.datetime] | None = None,
+    catalogue: FormCatalogue | None = None,
+) -> Store:
+    """Open the store of a data folder (``--data-dir``, else CT_DESKTOP_DATA_DIR, else the platform's).
+
+    Creates and migrates the database as needed; StoreError says why it cannot be used.
+    """
+    try:
+        folder = ensure_data_dir(resolve_data_dir(data_dir))
+    except DataDirError as exc:
+        raise StoreError(str(exc)) from exc
+    path = database_path(folder)
+    db = open_database(path, functools.partial(migrate, path=path))
+    return Store(db, path, clock=clock, catalogue=catalogue)
+
+
+class Store:
+    """Locations, returns, history and the outbox of one data folder. Use open_store() to get one."""
+
+    def __init__(self, db: Any, path: Path, clock: Callable[[], dt.datetime] | None = None,
+                 catalogue: FormCatalogue | None = None):
+        self._db = db
+        self.path = path
+        self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
+        self._catalogue = catalogue or default_catalogue()
+
+    def close(self) -> None:
+        """Close the connection (everything is already committed)."""
+        self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def now(self) -> dt.datetime:
+        """The store's clock: an aware moment."""
+        return self._clock()
+
+    # Forms ---------------------------------------------------------------------------------------
+
+    def form_for(self, location: Location, period: Period) -> FormDefinition:
+        """The question set in force for a location's service type in a month."""
+        try:
+            return self._catalogue.form_for(location.service_type, period)
+        except UnknownForm as exc:
+            raise StoreError(str(exc)) from exc
+
+    # Locations -----------------------------------------------------------------------------------
+
+    @_translated
+    def add_location(self, location: Location) -> Location:
+        """Add a location (refused if its id is already there or its service type has no question set)."""
+        if location.service_type not in self._catalogue.service_types():
+            known = ", ".join(self._catalogue.service_types())
+            raise StoreError(f"unknown service type '{location.service_type}': choose one of {known}")
+        return locations.add_location(self._db, location, self.now())
+
+    @_translated
+    def locations(self) -> list[Location]:
+        """Every location, by name."""
+        return locations.list_locations(self._db)
+
+    @_translated
+    def location(self, location_id: str) -> Location:
+        """One location; UnknownLocation if it has not been added."""
+        return locations.get_location(self._db, location_id)
+
+    # Returns -------------------------------------------------------------------------------------
+
+    @_translated
+    def get_return(self, location_id: str, period: Period) -> ReturnDraft | None:
+        """The saved return of a location and month, or None when not started."""
+        return returns.load_return(self._db, location_id, period)
+
+    @_translated
+    def set_values(self, location_id: str, period: Period, changes: Mapping[str, Any], by: str) -> EditResult:
+        """Save answers in one transaction: each a value, NOT_KNOWN, or None to clear.
+
+        Refuses them all (ValuesRefused, nothing saved) if any does not fit its field. Editing a queued
+        return withdraws it if it was never sent, or starts a new revision; editing an accepted one
+        starts a new revision and keeps the accepted one as it is.
+        """
+        location = self.location(location_id)
+        form = self.form_for(location, period)
+        cleaned = {key: (None if answer == [] else answer) for key, answer in changes.items()}
+        return returns.set_answers(self._db, location, period, form, cleaned, who(by), self.now())
+
+    def set_value(self, location_id: str, period: Period, key: str, answer: Any, by: str) -> EditResult:
+        """Save one answer (what the app does on every field edit)."""
+        return self.set_values(location_id, period, {key: answer}, by)
+
+    @_translated
+    def history(self, location_id: str, period: Period) -> list[HistoryEntry]:
+        """Who changed what and when, oldest first."""
+        return returns.load_history(self._db, location_id, period)
+
+    @_translated
+    def findings(self, location_id: str, period: Period) -> list[Finding]:
+        """The current errors and warnings of a month's return (of an empty one when not started)."""
+        location = self.location(location_id)
+        draft = self.get_return(location_id, period)
+        values = draft.values if draft else {}
+        not_known = sorted(draft.not_known) if draft else []
+        previous = receipts.as_previous(self.last_accepted(location_id, before=period))
+        return validate(self.form_for(location, period), period, values, not_known, previous)
+
+    @_translated
+    def last_accepted(self, location_id: str, before: Period | None = None) -> AcceptedRevision | None:
+        """The latest accepted revision of the location's latest accepted month (before ``before``)."""
+        return receipts.last_accepted(self._db, location_id, before)
+
+    @_translated
+    def accepted_revisions(self, location_id: str, period: Period | None = None) -> list[AcceptedRevision]:
+        """Every accepted revision of a location (of one month, if given), oldest first."""
+        return receipts.accepted_revisions(self._db, location_id, period)
+
+    # Lifecycle -----------------------------------------------------------------------------------
+
+    @_translated
+    def submit(self, location_id: str, period: Period, by: str, confirm_warnings: bool = False) -> Submission:
+        """Validate and queue the month's return; LifecycleError (with the findings) if it cannot go."""
+        location = self.location(location_id)
+        form = self.form_for(location, period)
+        return lifecycle.submit(self._db, location, period, form, who(by), self.now(), confirm_warnings)
+
+    @_translated
+    def no_changes(self, location_id: str, period: Period, by: str) -> Submission:
+        """Queue the month as an unchanged copy of the last accepted return, reviewed by ``by`` now."""
+        location = self.location(location_id)
+        form = self.form_for(location, period)
+        return lifecycle.no_changes(self._db, location, period, form, who(by), self.now())
+
+    # Outbox (for the sync engine) ----------------------------------------------------------------
+
+    @_translated
+    def outbox_items(self, location_id: str | None = None) -> list[OutboxItem]:
+        """Everything in the outbox (of one location), in queue order, set-aside items included."""
+        return outbox.list_items(self._db, location_id)
+
+    @_translated
+    def next_due_outbox_items(self, now: dt.datetime | None = None) -> list[OutboxItem]:
+        """Items to send now: due, not set aside, one per return (the oldest)."""
+        return outbox.next_due(self._db, now or self.now())
+
+    @_translated
+    def begin_attempt(self, submission_id: str) -> OutboxItem:
+        """Call just before sending: from then on the item may have reached the tracker and is never withdrawn."""
+        return outbox.begin_attempt(self._db, submission_id, self.now())
+
+    @_translated
+    def record_attempt_failure(self, submission_id: str, error: str, next_attempt_at: dt.datetime) -> OutboxItem:
+        """A failed attempt: its error and when to try again."""
+        return outbox.record_attempt_failure(self._db, submission_id, error, next_attempt_at)
+
+    @_translated
+    def set_aside(self, submission_id: str, reason: str) -> OutboxItem:
+        """Stop retrying an item that cannot succeed; it stays listed with its reason."""
+        return outbox.set_aside(self._db, submission_id, reason, self.now())
+
+    @_translated
+    def mark_accepted(self, submission_id: str, revision: int, accepted_at: str | dt.datetime,
+                      receipt: str) -> AcceptedRevision:
+        """The tracker accepted the submission as ``revision``: keep it for good."""
+        when = accepted_at.isoformat() if isinstance(accepted_at, dt.datetime) else str(accepted_at)
+        return outbox.mark_accepted(self._db, submission_id, revision, when, receipt, self.now())
+
+    @_translated
+    def mark_rejected(self, submission_id: str, field_messages: Mapping[str, str | Sequence[str]]) -> ReturnDraft:
+        """The tracker refused the content with per-field messages; the return is edited again."""
+        return outbox.mark_rejected(self._db, submission_id, field_messages, self.now())
+
+    @_translated
+    def mark_conflict(self, submission_id: str, server_copy: Mapping[str, Any]) -> ReturnDraft:
+        """The tracker's copy changed since our base revision; keep its copy for the user to compare."""
+        return outbox.mark_conflict(self._db, submission_id, server_copy, self.now())
+
+
+def who(by: str | None) -> str:
+    """The name or initials of the person working, checked: never empty, one short line."""
+    name = " ".join(str(by or "").split())
+    if not name:
+        raise StoreError("say who is working: give a name or initials")
+    if len(name) > MAX_NAME_LENGTH or not name.isprintable():
+        raise StoreError(f"'{name[:MAX_NAME_LENGTH]}...' is too long for a name: use a name or initials")
+    return name

@@ -1,0 +1,136 @@
+"""Schema migrations: a database made by the previous schema opens with this code and keeps its data.
+
+When a migration is added, add the data a file of the version before it would hold to
+DATA_AT_VERSION (written in that version's own SQL, never through today's store code).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+import sqlite_utils
+
+from ct_desktop.models import ReturnState
+from ct_desktop.period import Period
+from ct_desktop.store import open_store, schema
+from ct_desktop.store.database import DB_FILENAME
+
+PAYLOAD = {
+    "submission_id": "6f1c1d2e-1111-4a4a-9b9b-000000000001", "base_revision": None,
+    "values": {"people_supported": 120}, "not_known": ["hours_agency"], "no_changes": False,
+    "reviewed_by": "AB", "reviewed_at": "2026-07-09T10:00:00+01:00", "form_version": "2025.1",
+}
+
+# Representative rows as a file of each schema version holds them: {version: [(sql, params), ...]}.
+DATA_AT_VERSION: dict[int, list[tuple[str, list]]] = {
+    1: [
+        ("INSERT INTO locations (id, name, service_type, local_authority, region, added_at) VALUES (?,?,?,?,?,?)",
+         ["1-202", "Home Help", "home_care", "York", None, "2026-06-01T09:00:00.000000+00:00"]),
+        ("INSERT INTO returns (id, location_id, period, state, form_version, base_revision, no_changes, "
+         "reviewed_by, reviewed_at, submission_id, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+         [1, "1-202", "2026-06", "accepted", "2025.1", 3, 0, "AB", "2026-06-09T10:00:00+01:00", None,
+          "2026-06-08T09:00:00.000000+00:00", "2026-06-09T09:00:00.000000+00:00"]),
+        ("INSERT INTO returns (id, location_id, period, state, form_version, base_revision, no_changes, "
+         "reviewed_by, reviewed_at, submission_id, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+         [2, "1-202", "2026-07", "queued", "2025.1", None, 0, "AB", "2026-07-09T10:00:00+01:00",
+          PAYLOAD["submission_id"], "2026-07-08T09:00:00.000000+00:00", "2026-07-09T09:00:00.000000+00:00"]),
+        ("INSERT INTO field_values (return_id, key, value, not_known) VALUES (?,?,?,?)",
+         [2, "people_supported", "120", 0]),
+        ("INSERT INTO field_values (return_id, key, value, not_known) VALUES (?,?,?,?)",
+         [2, "hours_agency", None, 1]),
+        ("INSERT INTO history (return_id, at, by, action, key, old, new, detail) VALUES (?,?,?,?,?,?,?,?)",
+         [2, "2026-07-08T13:02:00.000000+00:00", "AB", "edit", "people_supported", "", "120", ""]),
+        ("INSERT INTO outbox (submission_id, return_id, payload, queued_at, queued_by, attempts, in_flight, "
+         "next_attempt_at, last_attempt_at, last_error) VALUES (?,?,?,?,?,?,?,?,?,?)",
+         [PAYLOAD["submission_id"], 2, json.dumps(PAYLOAD), "2026-07-09T09:00:00.000000+00:00", "AB", 2, 0,
+          "2026-07-09T09:10:00.000000+00:00", "2026-07-09T09:05:00.000000+00:00", "timed out"]),
+        ("INSERT INTO receipts (location_id, period, revision, submission_id, accepted_at, receipt, payload, "
+         "recorded_at) VALUES (?,?,?,?,?,?,?,?)",
+         ["1-202", "2026-06", 3, "6f1c1d2e-1111-4a4a-9b9b-000000000000", "2026-06-09T10:01:00+01:00", "R-3",
+          json.dumps(dict(PAYLOAD, values={"people_supported": 118})), "2026-06-09T09:01:00.000000+00:00"]),
+    ],
+}
+
+
+def build_database_at(path, version: int) -> None:
+    """A file made by the code of ``version``: its migrations applied, then that version's data."""
+    connection = sqlite3.connect(path, isolation_level=None)
+    db = sqlite_utils.Database(connection, execute_plugins=False)
+    schema.migrate(db, target=version)
+    for sql, params in DATA_AT_VERSION.get(version, []):
+        connection.execute(sql, params)
+    connection.close()
+
+
+def check_data_of_version_1(store) -> None:
+    july = store.get_return("1-202", Period(2026, 7))
+    assert (july.state, july.values, july.not_known) == (ReturnState.QUEUED, {"people_supported": 120},
+                                                         frozenset({"hours_agency"}))
+    [entry] = store.history("1-202", Period(2026, 7))
+    assert (entry.by, entry.key, entry.new) == ("AB", "people_supported", "120")
+    [item] = store.outbox_items()
+    assert (item.payload, item.attempts, item.last_error) == (PAYLOAD, 2, "timed out")
+    [accepted] = store.accepted_revisions("1-202")
+    assert (accepted.period, accepted.revision, accepted.values) == (Period(2026, 6), 3, {"people_supported": 118})
+    assert store.location("1-202").local_authority == "York"
+
+
+CHECKS = {1: check_data_of_version_1}
+
+
+def test_every_migration_is_listed_with_its_data_and_checks():
+    assert schema.SCHEMA_VERSION == len(schema.MIGRATIONS) >= 1
+    assert set(DATA_AT_VERSION) == set(CHECKS) == set(range(1, schema.SCHEMA_VERSION + 1))
+
+
+def test_a_database_of_the_previous_schema_opens_with_its_data(isolated_data_dir):
+    isolated_data_dir.mkdir()
+    previous = schema.SCHEMA_VERSION - 1  # 0 while there is one migration: an empty file
+    build_database_at(isolated_data_dir / DB_FILENAME, previous)
+    with open_store(isolated_data_dir) as store:
+        assert schema.schema_version(store._db) == schema.SCHEMA_VERSION
+        if previous:
+            CHECKS[previous](store)
+        else:
+            assert store.locations() == []
+
+
+@pytest.mark.parametrize("version", range(1, schema.SCHEMA_VERSION + 1))
+def test_a_database_of_each_schema_opens_and_keeps_its_data(isolated_data_dir, version):
+    isolated_data_dir.mkdir()
+    build_database_at(isolated_data_dir / DB_FILENAME, version)
+    with open_store(isolated_data_dir) as store:
+        assert schema.schema_version(store._db) == schema.SCHEMA_VERSION
+        CHECKS[version](store)
+        # ... and it keeps working: an edit withdraws nothing sent, and is saved.
+        store.set_value("1-202", Period(2026, 7), "people_supported", 121, "CD")
+    with open_store(isolated_data_dir) as store:
+        assert store.get_return("1-202", Period(2026, 7)).values["people_supported"] == 121
+        assert len(store.outbox_items()) == 1  # it had been attempted: kept, to be delivered once
+
+
+def test_an_empty_file_is_a_new_database(isolated_data_dir):
+    isolated_data_dir.mkdir()
+    (isolated_data_dir / DB_FILENAME).write_bytes(b"")
+    with open_store(isolated_data_dir) as store:
+        assert schema.schema_version(store._db) == schema.SCHEMA_VERSION
+
+
+def test_a_migration_that_fails_leaves_the_file_at_the_version_before(isolated_data_dir, monkeypatch):
+    isolated_data_dir.mkdir()
+    path = isolated_data_dir / DB_FILENAME
+    build_database_at(path, schema.SCHEMA_VERSION)
+
+    def half_done(db):
+        db["half_made"].create({"id": int}, pk="id")
+        raise RuntimeError("the disk went away")
+
+    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, half_done])
+    connection = sqlite3.connect(path, isolation_level=None)
+    with pytest.raises(RuntimeError):
+        schema.migrate(sqlite_utils.Database(connection, execute_plugins=False), target=schema.SCHEMA_VERSION + 1)
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
+    assert connection.execute("SELECT count(*) FROM sqlite_master WHERE name = 'half_made'").fetchone()[0] == 0
+    connection.close()
