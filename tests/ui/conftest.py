@@ -1,0 +1,67 @@
+"""Fixtures for tests that drive the real widgets (offscreen, see tests/conftest.py).
+
+Every test gets a context on its own data folder, and fails if it leaves windows or worker threads
+behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from zoneinfo import ZoneInfo
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from ct_desktop.settings import Settings, save_settings
+from ct_desktop.store import open_store
+from ct_desktop.ui.context import AppContext, AppEvents
+from ct_desktop.ui.tasks import TaskRunner
+
+LONDON = ZoneInfo("Europe/London")
+
+
+class FakeClock:
+    """A settable 'now' (aware, London time) for views that show days left."""
+
+    def __init__(self, moment: dt.datetime):
+        self.moment = moment
+
+    def __call__(self) -> dt.datetime:
+        return self.moment
+
+
+@pytest.fixture
+def clock():
+    """10:00 on Wednesday 9 September 2026: the September window is open, flu questions asked."""
+    return FakeClock(dt.datetime(2026, 9, 9, 10, 0, tzinfo=LONDON))
+
+
+@pytest.fixture
+def context(qtbot, isolated_data_dir, clock):
+    """An AppContext on the test's data folder, with a person already named."""
+    settings = Settings(person="AB", first_run_done=True)
+    save_settings(isolated_data_dir, settings)
+    store = open_store(isolated_data_dir)
+    tasks = TaskRunner()
+    ctx = AppContext(data_dir=isolated_data_dir, store=store, tasks=tasks, settings=settings,
+                     events=AppEvents(), clock=clock)
+    yield ctx
+    tasks.shutdown()
+    qtbot.wait(10)  # let queued callbacks and deleteLater run before the store closes
+    store.close()
+
+
+@pytest.fixture(autouse=True)
+def no_leaks(qapp):
+    """Fail a test that leaves a visible top-level window or a worker thread running."""
+    threads_before = {t.ident for t in threading.enumerate()}
+    yield
+    QApplication.processEvents()
+    visible = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+    for widget in visible:
+        widget.close()
+    leaked_threads = [t.name for t in threading.enumerate()
+                      if t.ident not in threads_before and t.is_alive() and not t.daemon]
+    assert not visible, f"windows left open: {[type(w).__name__ for w in visible]}"
+    assert not leaked_threads, f"threads left running: {leaked_threads}"
