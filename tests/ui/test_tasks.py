@@ -36,5 +36,7 @@ def test_busy_signal_and_shutdown_waits_for_running_work(qtbot):
     assert busy.args == [True]
     runner.shutdown()
     assert finished.is_set()
+    waiting = runner.running
     runner.run(lambda: None)  # after shutdown nothing more starts
-    assert runner.running == 0
+    assert runner.running == waiting
+    qtbot.waitUntil(lambda: runner.running == 0, timeout=2000)  # the finished task's callback still arrives
