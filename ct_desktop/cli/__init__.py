@@ -8,12 +8,15 @@ from collections.abc import Sequence
 
 from ct_desktop import __version__
 from ct_desktop.cli import (
+    connect_cmd,
+    csv_cmd,
     draft_cmd,
     locations_cmd,
     no_changes_cmd,
     start_cmd,
     status_cmd,
     submit_cmd,
+    sync_cmd,
     validate_cmd,
     window_cmd,
 )
@@ -21,6 +24,8 @@ from ct_desktop.cli.common import CliError, data_dir_parent
 
 # Each command module offers register(subparsers, parent) and sets its handler with set_defaults(run=...).
 COMMANDS = (window_cmd, validate_cmd, locations_cmd, draft_cmd, submit_cmd, no_changes_cmd, status_cmd)
+COMMANDS += (connect_cmd, sync_cmd)
+COMMANDS += (csv_cmd,)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -13,10 +13,12 @@ from ct_desktop.store.errors import (
     UnknownLocation,
     ValuesRefused,
 )
+from ct_desktop.store.locations import LocationUpsert
 from ct_desktop.store.store import Store, open_store, who
 
 __all__ = [
     "LifecycleError",
+    "LocationUpsert",
     "OutboxItemGone",
     "Store",
     "StoreError",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 import sqlite_utils
@@ -27,6 +28,51 @@ def add_location(db: sqlite_utils.Database, location: Location, now: dt.datetime
             )
         db["locations"].insert({**location.as_dict(), "added_at": utc_text(now)})
     return location
+
+
+ADDED = "added"
+UPDATED = "updated"
+UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class LocationUpsert:
+    """What upsert_location did: ``outcome`` is added, updated or unchanged; ``location`` is as now stored.
+
+    ``service_type_kept`` holds the tracker's service type when it differs from ours and ours was kept
+    (returns of the location were already started under our question set).
+    """
+
+    location: Location
+    outcome: str
+    service_type_kept: str | None = None
+
+
+def upsert_location(db: sqlite_utils.Database, location: Location, now: dt.datetime) -> LocationUpsert:
+    """Add a location the tracker listed, or bring its name, local authority and region up to date.
+
+    The service type changes only while none of the location's returns has been started: answers
+    already typed belong to the question set they were typed into, so they are never reinterpreted.
+    """
+    with writing(db):
+        existing = find_location(db, location.id)
+        if existing is None:
+            db["locations"].insert({**location.as_dict(), "added_at": utc_text(now)})
+            return LocationUpsert(location, ADDED)
+        kept = None
+        service_type = location.service_type
+        if service_type != existing.service_type and _has_returns(db, location.id):
+            kept, service_type = location.service_type, existing.service_type
+        changes = {"name": location.name, "service_type": service_type,
+                   "local_authority": location.local_authority, "region": location.region}
+        if all(getattr(existing, key) == value for key, value in changes.items()):
+            return LocationUpsert(existing, UNCHANGED, kept)
+        db["locations"].update(location.id, changes)
+        return LocationUpsert(find_location(db, location.id), UPDATED, kept)  # type: ignore[arg-type]
+
+
+def _has_returns(db: sqlite_utils.Database, location_id: str) -> bool:
+    return bool(list(db.query("SELECT 1 FROM returns WHERE location_id = ? LIMIT 1", [location_id])))
 
 
 def find_location(db: sqlite_utils.Database, location_id: str) -> Location | None:

@@ -167,6 +167,9 @@ def mark_conflict(
                                        "server_copy": to_json(dict(server_copy)), "updated_at": utc_text(now)}
             if isinstance(revision, int) and not isinstance(revision, bool):
                 changes["base_revision"] = revision
+            elif "revision" in server_copy and revision is None:
+                # The tracker has no revision of the month at all: what is sent next is its first.
+                changes["base_revision"] = None
             db["returns"].update(ret["id"], changes)
         add_history(db, ret["id"], now, TRACKER, HistoryAction.CONFLICT,
                     f"submission {submission_id[:8]} not taken: the tracker's copy changed since our base "

@@ -28,9 +28,10 @@ from ct_desktop.models import (
 )
 from ct_desktop.paths import DataDirError, ensure_data_dir, resolve_data_dir
 from ct_desktop.period import Period
-from ct_desktop.store import lifecycle, locations, outbox, receipts, returns
+from ct_desktop.store import lifecycle, locations, outbox, receipts, returns, tracker_copies
 from ct_desktop.store.database import database_path, open_database, translate_error
-from ct_desktop.store.errors import StoreError
+from ct_desktop.store.errors import OutboxItemGone, StoreError
+from ct_desktop.store.locations import LocationUpsert
 from ct_desktop.store.schema import migrate
 
 P = ParamSpec("P")
@@ -111,6 +112,21 @@ class Store:
             known = ", ".join(self._catalogue.service_types())
             raise StoreError(f"unknown service type '{location.service_type}': choose one of {known}")
         return locations.add_location(self._db, location, self.now())
+
+    @_translated
+    def upsert_location(self, location: Location) -> LocationUpsert:
+        """Add a location the tracker listed, or update its name, local authority and region.
+
+        Its service type is changed only while none of its returns has been started; otherwise ours is
+        kept and ``service_type_kept`` names the tracker's. Refused if the service type has no question set.
+        """
+        if location.service_type not in self._catalogue.service_types():
+            known = ", ".join(self._catalogue.service_types())
+            raise StoreError(f"location {location.id} has service type '{location.service_type}', which has no "
+                             f"question set here (known: {known}): a newer ct-desktop may be needed")
+        if not location.id.strip() or any(ch.isspace() for ch in location.id) or not location.name.strip():
+            raise StoreError(f"the tracker listed a location without a usable id or name: {location.id!r}")
+        return locations.upsert_location(self._db, location, self.now())
 
     @_translated
     def locations(self) -> list[Location]:
@@ -225,6 +241,32 @@ class Store:
     def mark_rejected(self, submission_id: str, field_messages: Mapping[str, str | Sequence[str]]) -> ReturnDraft:
         """The tracker refused the content with per-field messages; the return is edited again."""
         return outbox.mark_rejected(self._db, submission_id, field_messages, self.now())
+
+    @_translated
+    def record_tracker_revision(self, location_id: str, period: Period,
+                                copy: Mapping[str, Any]) -> AcceptedRevision | None:
+        """Keep a revision from the tracker's history (its GET copy) if it is new here; None if already known.
+
+        Idempotent; a stored revision or receipt is never overwritten. When the revision is one of our own
+        submissions whose answer was lost, the submission is marked accepted as if the answer had come. An
+        accepted (or never started) month then shows the tracker's copy and builds on its revision; a month
+        being worked on here is left as it is.
+        """
+        location = self.location(location_id)
+        tracker_copies.check_copy(copy)
+        submission_id = str(copy["submission_id"])
+        if outbox.item_by_submission(self._db, submission_id) is not None:
+            try:
+                self.mark_accepted(submission_id, int(copy["revision"]), str(copy["accepted_at"]),
+                                   str(copy["receipt"]))
+                return receipts.find_receipt(self._db, submission_id)
+            except OutboxItemGone:
+                pass  # answered meanwhile by another sender; the check below sees its receipt
+        try:
+            form: FormDefinition | None = self.form_for(location, period)
+        except StoreError:
+            form = None  # a month before any question set we know: the revision is still worth keeping
+        return tracker_copies.record(self._db, location.id, period, copy, form, self.now())
 
     @_translated
     def mark_conflict(self, submission_id: str, server_copy: Mapping[str, Any]) -> ReturnDraft:

@@ -44,6 +44,15 @@ class TransientError(SyncError):
         self.retry_after = retry_after
 
 
+class Unreachable(TransientError):
+    """The tracker itself did not answer: no network, a dropped or timed-out connection, TLS that could not
+    be set up, or an answer from something else on the way (a Wi-Fi login page, a redirect).
+
+    The sync engine stops its run on this rather than trying every other item into the same void, and
+    never gives up on an item because of it.
+    """
+
+
 class Unauthorized(SyncError):
     """401: the token is wrong, expired or withdrawn."""
 
@@ -182,11 +191,11 @@ class TrackerClient:
             response = self.session.request(method, self.base + path, json=json_body, headers=headers,
                                             params=params, timeout=self.timeout, allow_redirects=False)
         except requests.exceptions.SSLError as exc:
-            raise TransientError(f"the tracker's certificate could not be verified: {exc}") from exc
+            raise Unreachable(f"the tracker's certificate could not be verified: {exc}") from exc
         except requests.exceptions.Timeout as exc:
-            raise TransientError("the tracker did not answer in time") from exc
+            raise Unreachable("the tracker did not answer in time") from exc
         except requests.exceptions.RequestException as exc:
-            raise TransientError(f"cannot reach the tracker: {type(exc).__name__}") from exc
+            raise Unreachable(f"cannot reach the tracker: {type(exc).__name__}") from exc
         return classify(response, expect)
 
 
@@ -196,7 +205,7 @@ def classify(response: requests.Response, expect: tuple[int, ...]) -> tuple[int,
     body = _json_body(response)
     if status in expect:
         if body is _NO_JSON:
-            raise TransientError(f"the answer ({status}) was not the tracker's: no JSON body (a Wi-Fi login page?)")
+            raise Unreachable(f"the answer ({status}) was not the tracker's: no JSON body (a Wi-Fi login page?)")
         return status, body
     details = body if isinstance(body, dict) else {}
     message = str(details.get("message") or f"the tracker answered {status}")
@@ -214,7 +223,7 @@ def classify(response: requests.Response, expect: tuple[int, ...]) -> tuple[int,
         errors = details.get("errors")
         raise Rejected(message, errors if isinstance(errors, list) else [])
     if 300 <= status < 400 or 200 <= status < 300:
-        raise TransientError(f"unexpected answer {status} from the tracker address (is it the right URL?)")
+        raise Unreachable(f"unexpected answer {status} from the tracker address (is it the right URL?)")
     raise UnexpectedAnswer(f"the tracker answered {status}: {message}")
 
 
