@@ -24,6 +24,7 @@ from ct_desktop.forms.model import (
     Rule,
     Season,
     Section,
+    Total,
     is_number,
 )
 from ct_desktop.period import Period
@@ -176,7 +177,26 @@ def _build_form(data: dict[str, Any], seasons: Mapping[str, Season]) -> FormDefi
 def _build_section(data: dict[str, Any], seasons: Mapping[str, Season]) -> Section:
     key = str(data["key"])
     fields = tuple(_build_field(entry, key, seasons) for entry in data["fields"])
-    return Section(key=key, title=str(data["title"]), guidance=str(data.get("guidance", "")), fields=fields)
+    totals = tuple(_build_total(entry, key) for entry in data.get("totals", []))
+    return Section(key=key, title=str(data["title"]), guidance=str(data.get("guidance", "")), fields=fields,
+                   totals=totals)
+
+
+def _build_total(data: dict[str, Any], section: str) -> Total:
+    label = str(data["label"])
+    keys = _key_list(data["fields"], f"section {section}: total '{label}'")
+    compare = _key_list(data.get("compare_to", []), f"section {section}: total '{label}'")
+    if compare and not data.get("compare_label"):
+        raise ValueError(f"section {section}: total '{label}' has compare_to but no compare_label")
+    return Total(label=label, fields=keys, compare_to=compare, compare_label=str(data.get("compare_label", "")))
+
+
+def _key_list(raw: Any, where: str) -> tuple[str, ...]:
+    # A single key is a list of one, as in the rules.
+    keys = (raw,) if isinstance(raw, str) else tuple(raw)
+    if not all(isinstance(key, str) for key in keys):
+        raise ValueError(f"{where}: field keys must be text")
+    return keys
 
 
 def _build_field(data: dict[str, Any], section: str, seasons: Mapping[str, Season]) -> Field:
@@ -238,6 +258,7 @@ def _check_references(form: FormDefinition) -> None:
         for condition in (item.required_when, item.empty_unless):
             if condition and not form.has_field(condition.field):
                 raise ValueError(f"field {item.key}: condition names unknown field '{condition.field}'")
+    _check_totals(form)
     for rule in form.rules:
         for name in _FIELD_PARAMS:
             for key in rule.keys(name):
@@ -249,3 +270,18 @@ def _check_references(form: FormDefinition) -> None:
         season = rule.params.get("season")
         if season is not None and season not in form.seasons:
             raise ValueError(f"rule {rule.code}: season '{season}' is not defined")
+
+
+def _check_totals(form: FormDefinition) -> None:
+    # A total adds numbers: every key must be a count or hours field of this form.
+    for section in form.sections:
+        for total in section.totals:
+            if not total.fields:
+                raise ValueError(f"section {section.key}: total '{total.label}' adds up no fields")
+            for key in (*total.fields, *total.compare_to):
+                if not form.has_field(key):
+                    raise ValueError(f"section {section.key}: total '{total.label}': '{key}' is not a field "
+                                     "of this form")
+                if not form.field(key).numeric:
+                    raise ValueError(f"section {section.key}: total '{total.label}': '{key}' is not a number "
+                                     "field")

@@ -228,13 +228,29 @@ class Field:
 
 
 @dataclass(frozen=True)
+class Total:
+    """A running sum the form shows under a section while it is filled in, e.g. beds accounted for.
+
+    ``fields`` are added up; ``compare_to`` (optional) are the fields the sum is shown against,
+    described by ``compare_label`` ("maximum bed capacity"). A total only informs: the rules decide
+    what is an error or a warning.
+    """
+
+    label: str
+    fields: tuple[str, ...]
+    compare_to: tuple[str, ...] = ()
+    compare_label: str = ""
+
+
+@dataclass(frozen=True)
 class Section:
-    """A titled group of fields, shown together."""
+    """A titled group of fields, shown together, with the totals shown under it."""
 
     key: str
     title: str
     guidance: str
     fields: tuple[Field, ...]
+    totals: tuple[Total, ...] = ()
 
 
 @dataclass(frozen=True)
