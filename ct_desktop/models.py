@@ -42,6 +42,7 @@ class HistoryAction(StrEnum):
     ACCEPTED = "accepted"
     REJECTED = "rejected"
     CONFLICT = "conflict"
+    RESOLVED = "resolved"  # a conflict ended by a person's choice, answer by answer
 
 
 class NotKnownAnswer:

@@ -189,26 +189,46 @@ def set_answers(
         raise ValuesRefused(problems)
     with writing(db):
         row = find_return_row(db, location.id, period)
-        values, not_known = read_answers(db, row["id"]) if row else ({}, set())
-        edits = []
-        for key, answer in changes.items():
-            old = NOT_KNOWN if key in not_known else values.get(key)
-            if _same(old, answer):
-                continue
-            item = form.field(key)
-            edits.append((key, answer, FieldChange(key, shown(item, old), shown(item, answer))))
+        edits = pending_edits(db, row, form, changes)
         notice = None
         if edits:
             # A month is started by its first real change, not by clearing what was never there.
             row = row or start_return(db, location, period, form, now)
             notice = reopen_for_edit(db, row, by, now)
-            for key, answer, change in edits:
-                write_answer(db, row["id"], key, answer)
-                add_history(db, row["id"], now, by, HistoryAction.EDIT, change=change)
-            db["returns"].update(row["id"], {"form_version": form.version, "updated_at": utc_text(now)})
+            write_edits(db, row, form, edits, by, now)
         row = find_return_row(db, location.id, period)
         draft = draft_from_row(db, row) if row else None
     return EditResult(draft=draft, changes=tuple(change for _, _, change in edits), notice=notice)
+
+
+def pending_edits(
+    db: sqlite_utils.Database, row: dict[str, Any] | None, form: FormDefinition, changes: Mapping[str, Any]
+) -> list[tuple[str, Any, FieldChange]]:
+    """The answers that differ from the saved ones, each with its change as shown in history."""
+    values, not_known = read_answers(db, row["id"]) if row else ({}, set())
+    edits = []
+    for key, answer in changes.items():
+        old = NOT_KNOWN if key in not_known else values.get(key)
+        if _same(old, answer):
+            continue
+        item = form.field(key)
+        edits.append((key, answer, FieldChange(key, shown(item, old), shown(item, answer))))
+    return edits
+
+
+def write_edits(
+    db: sqlite_utils.Database,
+    row: dict[str, Any],
+    form: FormDefinition,
+    edits: list[tuple[str, Any, FieldChange]],
+    by: str,
+    now: dt.datetime,
+) -> None:
+    """Write answers with one history row each (inside the caller's transaction)."""
+    for key, answer, change in edits:
+        write_answer(db, row["id"], key, answer)
+        add_history(db, row["id"], now, by, HistoryAction.EDIT, change=change)
+    db["returns"].update(row["id"], {"form_version": form.version, "updated_at": utc_text(now)})
 
 
 def reopen_for_edit(db: sqlite_utils.Database, row: dict[str, Any], by: str, now: dt.datetime) -> str | None:

@@ -28,7 +28,7 @@ from ct_desktop.models import (
 )
 from ct_desktop.paths import DataDirError, ensure_data_dir, resolve_data_dir
 from ct_desktop.period import Period
-from ct_desktop.store import lifecycle, locations, outbox, receipts, returns, tracker_copies
+from ct_desktop.store import conflicts, lifecycle, locations, outbox, receipts, returns, tracker_copies
 from ct_desktop.store.database import database_path, open_database, translate_error
 from ct_desktop.store.errors import OutboxItemGone, StoreError
 from ct_desktop.store.locations import LocationUpsert
@@ -155,8 +155,14 @@ class Store:
         """
         location = self.location(location_id)
         form = self.form_for(location, period)
-        cleaned = {key: (None if answer == [] else answer) for key, answer in changes.items()}
-        return returns.set_answers(self._db, location, period, form, cleaned, who(by), self.now())
+        return returns.set_answers(self._db, location, period, form, _blank_lists(changes), who(by), self.now())
+
+    @_translated
+    def resolve_conflict(self, location_id: str, period: Period, taken: Mapping[str, Any], by: str) -> EditResult:
+        """End a conflict: take the tracker's answers in ``taken``, keep ours for the rest; back to draft."""
+        location = self.location(location_id)
+        form = self.form_for(location, period)
+        return conflicts.resolve_conflict(self._db, location, period, form, _blank_lists(taken), who(by), self.now())
 
     def set_value(self, location_id: str, period: Period, key: str, answer: Any, by: str) -> EditResult:
         """Save one answer (what the app does on every field edit)."""
@@ -272,6 +278,11 @@ class Store:
     def mark_conflict(self, submission_id: str, server_copy: Mapping[str, Any]) -> ReturnDraft:
         """The tracker's copy changed since our base revision; keep its copy for the user to compare."""
         return outbox.mark_conflict(self._db, submission_id, server_copy, self.now())
+
+
+def _blank_lists(answers: Mapping[str, Any]) -> dict[str, Any]:
+    # No choice ticked is a blank, not an answer: stored as nothing, like an empty box.
+    return {key: (None if answer == [] else answer) for key, answer in answers.items()}
 
 
 def who(by: str | None) -> str:
