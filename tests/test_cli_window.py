@@ -65,7 +65,8 @@ def test_a_bad_month_is_refused_with_exit_2(capsys):
     assert "'2026-9' is not a month: write it as YYYY-MM" in capsys.readouterr().err
 
 
-def test_no_command_prints_the_status_and_creates_the_data_folder(capsys, clock, isolated_data_dir):
+def test_no_command_prints_the_status_and_creates_the_data_folder(capsys, clock, isolated_data_dir, monkeypatch):
+    monkeypatch.setattr(start_cmd, "display_available", lambda: False)  # with a display it starts the app
     clock(2026, 11, 26, 10, 0)
     assert main([]) == 0
     out = capsys.readouterr().out
@@ -74,7 +75,8 @@ def test_no_command_prints_the_status_and_creates_the_data_folder(capsys, clock,
     assert isolated_data_dir.is_dir()
 
 
-def test_data_dir_option_wins_over_the_environment(capsys, clock, tmp_path):
+def test_data_dir_option_wins_over_the_environment(capsys, clock, tmp_path, monkeypatch):
+    monkeypatch.setattr(start_cmd, "display_available", lambda: False)
     clock(2026, 11, 26, 10, 0)
     chosen = tmp_path / "elsewhere"
     assert main(["--data-dir", str(chosen)]) == 0

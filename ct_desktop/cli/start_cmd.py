@@ -1,12 +1,17 @@
 """``ct-desktop`` with no command: start the app.
 
-Until the desktop window exists this prints where things stand: the data folder and this month's
-collection window.
+With no display to open a window on (a Linux server or SSH session without DISPLAY or
+WAYLAND_DISPLAY), it prints where things stand instead, the data folder and this month's collection
+window, and says that the window needs a display. Qt is imported only when a window can be shown,
+so the command line never loads it otherwise (tests/test_core_has_no_qt.py).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import os
+import sys
 
 from ct_desktop import __version__
 from ct_desktop.cli.common import CliError
@@ -15,13 +20,43 @@ from ct_desktop.collection_window import collection_window, now_london
 from ct_desktop.paths import DataDirError, ensure_data_dir, resolve_data_dir
 from ct_desktop.period import Period, describe_day
 
+NO_DISPLAY = ("The ct-desktop window needs a display: run it in a desktop session (or set DISPLAY or "
+              "WAYLAND_DISPLAY); the commands work without one ('ct-desktop --help').")
+
+
+def display_available() -> bool:
+    """Whether Qt can open a window: always on Windows and macOS; on Linux and other Unix, with a display.
+
+    QT_QPA_PLATFORM (e.g. offscreen, vnc) names a platform that needs no X11 or Wayland display.
+    """
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    if sys.platform.startswith("win") or sys.platform == "darwin":
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
 
 def run(args: argparse.Namespace) -> int:
-    """Show the status; exit 0."""
+    """Start the app; without a display, print the status and say why no window opened (exit 0)."""
     try:
         folder = ensure_data_dir(resolve_data_dir(getattr(args, "data_dir", None)))
     except DataDirError as exc:
         raise CliError(str(exc)) from exc
+    if display_available():
+        try:
+            app = importlib.import_module("ct_desktop.ui.app")  # Qt is loaded only here
+        except ImportError as exc:
+            print_status(folder)
+            print(f"The ct-desktop window cannot start: {exc}. Reinstall ct-desktop to get PySide6.")
+            return 0
+        return int(app.run_app(folder))
+    print_status(folder)
+    print(NO_DISPLAY)
+    return 0
+
+
+def print_status(folder: os.PathLike[str]) -> None:
+    """The version, the data folder and this month's collection window."""
     moment = now_london()
     window = collection_window(Period.of(moment.date()))
     print(f"ct-desktop {__version__}")
@@ -29,4 +64,3 @@ def run(args: argparse.Namespace) -> int:
     print(f"This month's return ({window.period.label}): due by the end of "
           f"{describe_day(window.due)}; {status_text(window, moment)}")
     print("Run 'ct-desktop --help' for the commands.")
-    return 0

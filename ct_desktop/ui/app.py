@@ -1,0 +1,134 @@
+"""Starting the desktop app: the QApplication, the store, the context, the first run, the main window.
+
+A store that cannot be opened (damaged, unreadable, made by a newer version) is explained in a
+message box and the app stops: it never starts afresh on an empty database behind the user's back.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+
+from ct_desktop.paths import DataDirError, ensure_data_dir, resolve_data_dir
+from ct_desktop.settings import Settings, SettingsError, load_settings
+from ct_desktop.store import StoreError, StoreUnreadable, open_store
+from ct_desktop.ui.context import AppContext, AppEvents
+from ct_desktop.ui.tasks import TaskRunner
+from ct_desktop.ui.theme import APP_DISPLAY_NAME, apply_theme, prepare_high_dpi
+
+EXIT_CANNOT_START = 2
+# Set to any value: show the main window, print STARTED_LINE once it is on screen, and quit. Used by
+# the installer's smoke test (does the frozen app reach its window?) and the start-up benchmark.
+EXIT_AFTER_START_ENV = "CT_DESKTOP_EXIT_AFTER_START"
+STARTED_LINE = "ct-desktop: main window shown"
+
+# (title, text, detail) -> None; replaced in tests, which cannot click a modal box.
+Reporter = Callable[[str, str, str], None]
+# (title, text) -> True to go on; the same.
+Asker = Callable[[str, str], bool]
+
+
+def show_startup_error(title: str, text: str, detail: str = "") -> None:
+    """A modal error box (the main window does not exist yet)."""
+    box = QMessageBox(QMessageBox.Icon.Critical, title, text)
+    box.setInformativeText(detail)
+    box.exec()
+
+
+def ask_to_continue(title: str, text: str) -> bool:
+    """A modal Yes/No question before the main window exists."""
+    answer = QMessageBox.question(None, title, text)
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def store_error_text(exc: StoreError) -> tuple[str, str]:
+    """(text, detail) for a store that cannot be opened, naming the files and what to do."""
+    if isinstance(exc, StoreUnreadable):
+        kept = f"A copy was kept as {exc.copy}. " if exc.copy else ""
+        return (f"The saved returns in {exc.path} cannot be read, so ct-desktop has not started.",
+                f"{exc}\n\n{kept}Restore a backup of {exc.path.name}, or move it away to start with an empty "
+                "one. Nothing has been changed or deleted.")
+    return ("ct-desktop cannot open its saved returns, so it has not started.", str(exc))
+
+
+def open_context(data_dir: Path | None, report: Reporter | None = None, ask: Asker | None = None) -> AppContext | None:
+    """The data folder, store, settings and task runner; None (after saying why) when they cannot be used."""
+    report = report or show_startup_error
+    ask = ask or ask_to_continue
+    try:
+        folder = ensure_data_dir(resolve_data_dir(data_dir))
+    except DataDirError as exc:
+        report("Cannot use the data folder", str(exc), "")
+        return None
+    try:
+        store = open_store(folder)
+    except StoreError as exc:
+        report("Cannot open the saved returns", *store_error_text(exc))
+        return None
+    try:
+        settings = load_settings(folder)
+    except SettingsError as exc:
+        if not ask("Settings cannot be read", f"{exc}.\n\nStart with default settings? The file is replaced only "
+                                              "when you save settings; your returns are not affected."):
+            store.close()
+            return None
+        settings = Settings()
+    return AppContext(data_dir=folder, store=store, tasks=TaskRunner(), settings=settings, events=AppEvents())
+
+
+def run_app(data_dir: Path | None) -> int:
+    """Run the desktop app until its window closes; the exit code (2 when it could not start)."""
+    app = QApplication.instance()
+    if app is None:
+        prepare_high_dpi()
+        app = QApplication(sys.argv[:1])
+    apply_theme(app)
+    context = open_context(data_dir, show_startup_error, ask_to_continue)  # looked up now: tests replace them
+    if context is None:
+        return EXIT_CANNOT_START
+    try:
+        if not context.settings.first_run_done and not _first_run(context):
+            return 0
+        from ct_desktop.ui.main_window import MainWindow  # after the first run: nothing to build before
+
+        window = MainWindow(context)
+        _show_sized(window)
+        if os.environ.get(EXIT_AFTER_START_ENV):
+            QTimer.singleShot(0, lambda: _report_started_and_quit(app, window))
+        return app.exec()
+    finally:
+        context.tasks.shutdown()
+        context.store.close()
+
+
+def _report_started_and_quit(app: QApplication, window: QWidget) -> None:
+    # Runs from the event loop after the window was shown, so the window has really been laid out.
+    print(f"{STARTED_LINE}: {window.windowTitle()}", flush=True)
+    window.close()
+    app.quit()
+
+
+def _first_run(context: AppContext) -> bool:
+    from ct_desktop.ui.first_run import FirstRunDialog
+
+    dialog = FirstRunDialog(context)
+    dialog.setWindowTitle(f"Welcome — {APP_DISPLAY_NAME}")
+    accepted = dialog.exec() == QDialog.DialogCode.Accepted
+    dialog.deleteLater()
+    return accepted
+
+
+def _show_sized(window: QWidget) -> None:
+    # A small laptop screen (1366x768) gets a maximised window; a large one a comfortable size.
+    screen = QApplication.primaryScreen()
+    available = screen.availableGeometry() if screen is not None else None
+    if available is None or available.width() <= 1400 or available.height() <= 800:
+        window.showMaximized()
+        return
+    window.resize(min(1280, int(available.width() * 0.9)), min(860, int(available.height() * 0.9)))
+    window.show()

@@ -1,0 +1,154 @@
+"""What the form view shows, worked out from the answers and the core's findings. No Qt here.
+
+The core decides (forms.validate); this module only sorts its findings into what each question,
+each section and the summary list show, and says whether the return may be sent and why not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ct_desktop.forms.findings import ERROR, WARNING, Finding, PreviousReturn
+from ct_desktop.forms.model import FormDefinition, Section
+from ct_desktop.forms.validate import REQUIRED, usable_answers, validate
+from ct_desktop.models import NOT_KNOWN, AcceptedRevision, ReturnState
+from ct_desktop.period import Period
+from ct_desktop.ui.field_text import answer_text, count_text
+
+FIX, CHECK, ANSWER = "fix", "check", "answer"
+
+
+@dataclass(frozen=True)
+class PanelEntry:
+    """One line of the summary list: its group (fix, check, answer), the question it jumps to, its text."""
+
+    group: str
+    key: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The answers on screen, checked by the core."""
+
+    values: dict[str, Any]
+    not_known: frozenset[str]
+    findings: list[Finding]
+    usable: dict[str, Any]
+
+    @property
+    def errors(self) -> list[Finding]:
+        """Findings that block sending."""
+        return [f for f in self.findings if f.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        """Findings that must be confirmed before sending."""
+        return [f for f in self.findings if f.severity == WARNING]
+
+
+def check(form: FormDefinition, period: Period, answers: Mapping[str, Any],
+          previous: PreviousReturn | None) -> Checked:
+    """Validate answers (key -> value or NOT_KNOWN) as the store would."""
+    values = {key: answer for key, answer in answers.items() if answer is not NOT_KNOWN and answer is not None}
+    not_known = frozenset(key for key, answer in answers.items() if answer is NOT_KNOWN)
+    findings = validate(form, period, values, sorted(not_known), previous)
+    return Checked(values, not_known, findings, usable_answers(form, period, values, not_known))
+
+
+def previous_return(revision: AcceptedRevision | None) -> PreviousReturn | None:
+    """The last accepted return in the shape the month-on-month checks compare with."""
+    if revision is None:
+        return None
+    return PreviousReturn(period=revision.period, values=revision.values, not_known=revision.not_known)
+
+
+def last_month_text(form: FormDefinition, key: str, revision: AcceptedRevision | None) -> str | None:
+    """E.g. 'August 2026: 35 beds' (the last accepted answer), or None when there is no accepted return."""
+    if revision is None:
+        return None
+    item = form.field(key)
+    if not form.is_asked(item, revision.period):
+        return f"Last accepted ({revision.period.label}): not asked that month"
+    answer = NOT_KNOWN if key in revision.not_known else revision.values.get(key)
+    return f"Last accepted ({revision.period.label}): {answer_text(item, answer, unit=False)}"
+
+
+def row_messages(form: FormDefinition, key: str, checked: Checked, refused: Mapping[str, str],
+                 tracker: Mapping[str, list[str]]) -> list[tuple[str, str]]:
+    """(kind, text) for the messages under one question.
+
+    Its own errors and warnings in full; a short pointer for findings it is only part of (the
+    message is shown once, at the finding's own question); "required" is left to the requirement
+    note and the summary list, so an empty form is not a wall of red.
+    """
+    messages = []
+    if key in refused:
+        messages.append(("not_saved", refused[key]))
+    for finding in checked.findings:
+        if finding.field == key and finding.code != REQUIRED:
+            messages.append((finding.severity, finding.message))
+        elif key in finding.related:
+            kind = "related_error" if finding.severity == ERROR else "related_warning"
+            what = "an error" if finding.severity == ERROR else "a warning"
+            messages.append((kind, f"Part of {what} shown under “{form.field(finding.field).label}”."))
+    messages += [("tracker", text) for text in tracker.get(key, [])]
+    return list(dict.fromkeys(messages))  # one pointer per question, even if two findings share it
+
+
+def panel_entries(form: FormDefinition, checked: Checked, refused: Mapping[str, str]) -> list[PanelEntry]:
+    """The summary list: answers that could not be saved and errors, warnings, then questions not answered."""
+    entries = [PanelEntry(FIX, key, f"Not saved: {text}") for key, text in refused.items()]
+    order = {item.key: index for index, item in enumerate(form.fields)}
+    for finding in sorted(checked.findings, key=lambda f: order.get(f.field, len(order))):
+        if finding.code == REQUIRED:
+            entries.append(PanelEntry(ANSWER, finding.field, form.field(finding.field).label))
+        else:
+            group = FIX if finding.severity == ERROR else CHECK
+            entries.append(PanelEntry(group, finding.field, finding.message))
+    return entries
+
+
+def section_status(section: Section, checked: Checked, refused: Collection[str]) -> str:
+    """E.g. 'Beds: 1 error' / 'Workforce: 3 to answer' / 'Visiting: done', for the section list."""
+    keys = {item.key for item in section.fields}
+    mine = [f for f in checked.findings if f.field in keys]
+    errors = sum(1 for f in mine if f.severity == ERROR and f.code != REQUIRED) + len(keys & set(refused))
+    warnings = sum(1 for f in mine if f.severity == WARNING)
+    unanswered = sum(1 for f in mine if f.code == REQUIRED)
+    parts = []
+    if errors:
+        parts.append(count_text(errors, "error"))
+    if warnings:
+        parts.append(count_text(warnings, "warning"))
+    if unanswered:
+        parts.append(f"{unanswered} to answer")
+    return f"{section.title}: {', '.join(parts) if parts else 'done'}"
+
+
+def send_status(state: ReturnState | None, checked: Checked, refused: Collection[str],
+                confirmed: bool) -> tuple[bool, str]:
+    """Whether "Ready to send" is enabled, and what stands in the way, in words."""
+    if state is ReturnState.QUEUED:
+        return False, "Queued: it is sent to the tracker when the network allows."
+    if state is ReturnState.ACCEPTED:
+        return False, "Accepted by the tracker. Change an answer to start a new revision."
+    if state is ReturnState.CONFLICT:
+        return False, "Changed on the tracker: press “Compare answers…” and choose which answers to keep first."
+    if refused:
+        return False, f"Not ready: {count_text(len(refused), 'answer')} could not be saved (see the form)."
+    blocking = [f for f in checked.errors if f.code != REQUIRED]
+    missing = [f for f in checked.errors if f.code == REQUIRED]
+    if blocking or missing:
+        parts = []
+        if blocking:
+            parts.append(count_text(len(blocking), "error") + " to fix")
+        if missing:
+            parts.append(count_text(len(missing), "question") + " to answer")
+        return False, "Not ready: " + " and ".join(parts) + "."
+    if checked.warnings and not confirmed:
+        return False, (f"Almost ready: look at the {count_text(len(checked.warnings), 'warning')} and tick "
+                       "“I have checked these figures”.")
+    return True, "Ready: every question is answered and there are no errors."

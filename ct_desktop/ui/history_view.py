@@ -1,0 +1,257 @@
+"""History of a return (who changed what and when) and the location's trend over twelve accepted months."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ct_desktop.collection_window import LONDON
+from ct_desktop.forms.model import FormDefinition
+from ct_desktop.models import AcceptedRevision, HistoryAction, HistoryEntry, Location
+from ct_desktop.period import Period
+from ct_desktop.store import StoreError
+from ct_desktop.ui.context import AppContext
+from ct_desktop.ui.figures import TREND_MONTHS, brief_summary, series_for, trend_points
+from ct_desktop.ui.month_picker import MonthPicker
+from ct_desktop.ui.presentation import day_text, month_of
+from ct_desktop.ui.theme import error_label, muted, show_message
+from ct_desktop.ui.trend_chart import TrendChart
+
+ALL = "__all__"
+STEPS = "__steps__"
+ACTION_WORDS = {
+    HistoryAction.EDIT: "Edited", HistoryAction.SUBMITTED: "Submitted", HistoryAction.NO_CHANGES: "No changes",
+    HistoryAction.WITHDRAWN: "Withdrawn", HistoryAction.NEW_REVISION: "New revision",
+    HistoryAction.SET_ASIDE: "Set aside", HistoryAction.ACCEPTED: "Accepted", HistoryAction.REJECTED: "Refused",
+    HistoryAction.CONFLICT: "Conflict", HistoryAction.RESOLVED: "Conflict resolved",
+}
+
+
+def change_text(entry: HistoryEntry) -> str:
+    """'35 → 34' for an edit (blank shown as 'blank'), the detail for a lifecycle step."""
+    if entry.action is HistoryAction.EDIT:
+        return f"{entry.old or 'blank'} → {entry.new or 'blank'}"
+    return entry.detail
+
+
+class HistoryView(QWidget):
+    """A location and month: the trend chart above, the change list (newest first, filterable) below."""
+
+    close_requested = Signal()
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._context = context
+        self.location: Location | None = None
+        self.entries: list[HistoryEntry] = []
+        self._form: FormDefinition | None = None
+        self._revisions: list[AcceptedRevision] = []
+        self.back_button = QPushButton("◀  All locations")
+        self.back_button.setToolTip("Back to all locations (Esc)")
+        self.back_button.clicked.connect(self.close_requested.emit)
+        self.location_combo = QComboBox()
+        self.location_combo.setAccessibleName("Location")
+        self.location_combo.currentIndexChanged.connect(lambda _i: self.reload())
+        self.picker = MonthPicker(lambda: month_of(context.clock()))
+        self.picker.period_changed.connect(lambda _p: self.reload())
+        self.series_combo = QComboBox()
+        self.series_combo.setAccessibleName("Figure shown in the chart")
+        self.series_combo.currentIndexChanged.connect(lambda _i: self._show_trend())
+        self.chart = TrendChart()
+        self.chart_title = QLabel()
+        self.summary = muted()
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.filter_combo = QComboBox()
+        self.filter_combo.setAccessibleName("Show changes of")
+        self.filter_combo.currentIndexChanged.connect(lambda _i: self._fill_table())
+        self.table = self._new_table()
+        self.changes_title = QLabel()
+        self.message = error_label()
+        self._build()
+        context.events.return_changed.connect(self._return_changed)
+        context.events.sync_finished.connect(lambda _report: self.reload())
+
+    def _new_table(self) -> QTableWidget:
+        table = QTableWidget(0, 4)
+        table.setHorizontalHeaderLabels(["When", "Who", "What", "Change"])
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(True)
+        table.verticalHeader().setVisible(False)
+        table.setAccessibleName("Changes, newest first")
+        header = table.horizontalHeader()
+        # When and Who are short; the question and the change share the rest and wrap, so nothing
+        # disappears off the right edge at 150% scaling.
+        for column in (0, 1):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        for column in (2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        header.sectionResized.connect(lambda *_args: table.resizeRowsToContents())  # wrapped rows follow the width
+        return table
+
+    def _build(self) -> None:
+        top = QHBoxLayout()
+        top.addWidget(self.back_button)
+        top.addSpacing(12)
+        top.addWidget(QLabel("&Location:"))
+        top.itemAt(top.count() - 1).widget().setBuddy(self.location_combo)
+        top.addWidget(self.location_combo, 1)
+        top.addSpacing(12)
+        top.addWidget(self.picker)
+        chart_box = QGroupBox()
+        chart_layout = QVBoxLayout(chart_box)
+        row = QHBoxLayout()
+        row.addWidget(self.chart_title, 1)
+        series_label = QLabel("&Figure:")
+        series_label.setBuddy(self.series_combo)
+        row.addWidget(series_label)
+        row.addWidget(self.series_combo)
+        chart_layout.addLayout(row)
+        chart_layout.addWidget(self.chart, 1)
+        chart_layout.addWidget(self.summary)
+        changes_box = QGroupBox()
+        changes_layout = QVBoxLayout(changes_box)
+        row = QHBoxLayout()
+        row.addWidget(self.changes_title, 1)
+        filter_label = QLabel("&Show:")
+        filter_label.setBuddy(self.filter_combo)
+        row.addWidget(filter_label)
+        row.addWidget(self.filter_combo)
+        changes_layout.addLayout(row)
+        changes_layout.addWidget(self.table, 1)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(chart_box)
+        splitter.addWidget(changes_box)
+        splitter.setChildrenCollapsible(False)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.message)
+        layout.addWidget(splitter, 1)
+
+    # Loading ------------------------------------------------------------------------------------
+
+    def set_return(self, location_id: str, period: Period) -> None:
+        """Show one location and month."""
+        self.picker.blockSignals(True)
+        self.picker.set_period(period)
+        self.picker.blockSignals(False)
+        self._fill_locations(location_id)
+        self.reload()
+
+    def _fill_locations(self, selected: str) -> None:
+        self.location_combo.blockSignals(True)
+        self.location_combo.clear()
+        try:
+            for location in self._context.store.locations():
+                self.location_combo.addItem(f"{location.name} ({location.id})", location.id)
+        except StoreError as exc:
+            show_message(self.message, str(exc))
+        self.location_combo.setCurrentIndex(max(0, self.location_combo.findData(selected)))
+        self.location_combo.blockSignals(False)
+
+    def reload(self) -> None:
+        """Read the history and the accepted returns again (short reads)."""
+        location_id = self.location_combo.currentData()
+        if not location_id:
+            return
+        period = self.picker.period
+        store = self._context.store
+        try:
+            self.location = store.location(location_id)
+            self._form = store.form_for(self.location, period)
+            self.entries = list(reversed(store.history(location_id, period)))
+            self._revisions = store.accepted_revisions(location_id)
+        except StoreError as exc:
+            show_message(self.message, str(exc))
+            return
+        show_message(self.message, None)
+        self._fill_series()
+        self._fill_filter()
+        self._fill_table()
+        self._show_trend()
+
+    def _fill_series(self) -> None:
+        current = self.series_combo.currentData()
+        self.series_combo.blockSignals(True)
+        self.series_combo.clear()
+        for series in series_for(self._form) if self._form else []:
+            self.series_combo.addItem(series.title, series.key)
+        self.series_combo.setCurrentIndex(max(0, self.series_combo.findData(current)))
+        self.series_combo.blockSignals(False)
+
+    def _show_trend(self) -> None:
+        key = self.series_combo.currentData()
+        chosen = next((s for s in series_for(self._form) if s.key == key), None) if self._form else None
+        if chosen is None or self.location is None:
+            return
+        end = self.picker.period
+        points = trend_points(chosen, self._revisions, end, TREND_MONTHS)
+        self.chart.set_points(chosen, points)
+        self.chart_title.setText(f"<b>{self.location.name}</b>: accepted returns, {points[0][0].label} to "
+                                 f"{end.label}")
+        self.summary.setText(brief_summary(chosen, points))
+
+    # The change list ------------------------------------------------------------------------------
+
+    def _label(self, key: str | None) -> str:
+        if key and self._form and self._form.has_field(key):
+            return self._form.field(key).label
+        return key or ""
+
+    def _fill_filter(self) -> None:
+        current = self.filter_combo.currentData()
+        self.filter_combo.blockSignals(True)
+        self.filter_combo.clear()
+        self.filter_combo.addItem("All changes", ALL)
+        self.filter_combo.addItem("Steps only (submitted, sent, accepted…)", STEPS)
+        keys = sorted({e.key for e in self.entries if e.key}, key=lambda k: self._label(k).lower())
+        for key in keys:
+            self.filter_combo.addItem(self._label(key), key)
+        self.filter_combo.setCurrentIndex(max(0, self.filter_combo.findData(current)))
+        self.filter_combo.blockSignals(False)
+
+    def shown_entries(self) -> list[HistoryEntry]:
+        """The entries the filter lets through, newest first."""
+        chosen = self.filter_combo.currentData()
+        if chosen in (None, ALL):
+            return list(self.entries)
+        if chosen == STEPS:
+            return [e for e in self.entries if e.action is not HistoryAction.EDIT]
+        return [e for e in self.entries if e.key == chosen]
+
+    def _fill_table(self) -> None:
+        entries = self.shown_entries()
+        period = self.picker.period
+        self.changes_title.setText(f"<b>Changes to {period.label}</b> — {len(entries)} shown, newest first"
+                                   if self.entries else f"<b>Changes to {period.label}</b> — nothing saved yet")
+        self.table.setRowCount(len(entries))
+        for row, entry in enumerate(entries):
+            local = entry.at.astimezone(LONDON)
+            what = self._label(entry.key) if entry.key else ACTION_WORDS.get(entry.action, str(entry.action))
+            cells = (f"{day_text(local)} {local:%H:%M}", entry.by, what, change_text(entry))
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.table.setItem(row, column, item)
+        self.table.resizeRowsToContents()
+
+    def _return_changed(self, location_id: str, period: str) -> None:
+        if self.isVisible() and location_id == self.location_combo.currentData() and period == str(self.picker.period):
+            self.reload()

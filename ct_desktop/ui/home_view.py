@@ -1,0 +1,271 @@
+"""The home view: every location with this month's state, the collection window, and the actions.
+
+Reads are short store calls on the GUI thread (a handful of rows per location). "No changes" goes
+through NoChangesDialog, which lets the store decide and shows its refusal in words.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ct_desktop.collection_window import collection_window
+from ct_desktop.forms.catalogue import UnknownForm, default_catalogue
+from ct_desktop.models import HistoryAction, Location
+from ct_desktop.period import Period
+from ct_desktop.store import StoreError
+from ct_desktop.ui.context import AppContext
+from ct_desktop.ui.location_card import LocationCard, LocationStatus
+from ct_desktop.ui.month_picker import MonthPicker
+from ct_desktop.ui.no_changes_dialog import NoChangesDialog, no_base_text
+from ct_desktop.ui.presentation import month_of, state_key, window_is_urgent, window_text
+from ct_desktop.ui.theme import error_label, muted, show_message
+
+
+def read_status(context: AppContext, location: Location, period: Period) -> LocationStatus:
+    """Everything a card shows, from short store reads."""
+    store = context.store
+    draft = store.get_return(location.id, period)
+    state = state_key(draft)
+    status = LocationStatus(location=location, period=period, service_title=_service_title(location, period),
+                            state=state, draft=draft, last_accepted=store.last_accepted(location.id),
+                            outbox=store.outbox_items(location.id), now=context.clock())
+    if state == "accepted":
+        revisions = store.accepted_revisions(location.id, period)
+        status.accepted_this_month = revisions[-1] if revisions else None
+    if state == "draft":
+        edits = [entry for entry in store.history(location.id, period) if entry.action is HistoryAction.EDIT]
+        status.last_editor = edits[-1].by if edits else None
+    return status
+
+
+def _service_title(location: Location, period: Period) -> str:
+    try:
+        return default_catalogue().form_for(location.service_type, period).title
+    except UnknownForm:
+        return location.service_type.replace("_", " ").capitalize()
+
+
+class HomeView(QWidget):
+    """Locations as cards under a month picker and the month's collection window."""
+
+    open_requested = Signal(str, object)  # location id, Period
+    history_requested = Signal(str, object)
+    add_location_requested = Signal()
+    connect_requested = Signal()
+    status_message = Signal(str)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._context = context
+        self.cards: dict[str, LocationCard] = {}
+        self.selected_id: str | None = None
+        self.no_changes_dialog: NoChangesDialog | None = None
+        self.picker = MonthPicker(lambda: month_of(context.clock()))
+        self.picker.period_changed.connect(self._month_changed)
+        self.window_label = QLabel()
+        self.window_label.setWordWrap(True)
+        self.message = error_label()
+        self._cards_box = QWidget()
+        self._cards_layout = QVBoxLayout(self._cards_box)
+        self._cards_layout.setSpacing(10)
+        self._cards_layout.setContentsMargins(2, 2, 2, 2)
+        self._empty = self._empty_state()
+        self._build()
+        context.events.return_changed.connect(self._on_return_changed)
+        context.events.locations_changed.connect(self.refresh)
+        context.events.sync_finished.connect(lambda _report: self.refresh())
+        self.refresh()
+
+    @property
+    def period(self) -> Period:
+        """The month shown."""
+        return self.picker.period
+
+    def _build(self) -> None:
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self._cards_box)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 8)
+        header = QHBoxLayout()
+        header.addWidget(self.picker)
+        header.addStretch(1)
+        layout.addLayout(header)
+        layout.addWidget(self.window_label)
+        layout.addWidget(self.message)
+        layout.addWidget(self._empty)
+        layout.addWidget(scroll, 1)
+
+    def _empty_state(self) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.addWidget(muted("No locations yet. Connect to the tracker to bring your locations, or add one "
+                               "by hand to work offline."))
+        row = QHBoxLayout()
+        connect = QPushButton("Connect to the tracker…")
+        connect.clicked.connect(self.connect_requested.emit)
+        add = QPushButton("Add a location…")
+        add.clicked.connect(self.add_location_requested.emit)
+        row.addWidget(connect)
+        row.addWidget(add)
+        row.addStretch(1)
+        layout.addLayout(row)
+        return box
+
+    # Reading ------------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Re-read every location's state for the month shown (short reads)."""
+        self._show_window()
+        try:
+            locations = self._context.store.locations()
+            statuses = [read_status(self._context, location, self.period) for location in locations]
+        except StoreError as exc:
+            show_message(self.message, f"Cannot read the saved returns: {exc}")
+            return
+        show_message(self.message, None)
+        self._empty.setVisible(not statuses)
+        self._sync_cards([status.location.id for status in statuses])
+        for status in statuses:
+            self.cards[status.location.id].update_status(status)
+        if self.selected_id not in self.cards:
+            self.select(next(iter(self.cards), None))
+
+    def _show_window(self) -> None:
+        moment = self._context.clock()
+        window = collection_window(self.period)
+        self.window_label.setText(window_text(window, moment))
+        urgent = window_is_urgent(window, moment)
+        colours = "color: #8a1111; background: #fdecec; border-color: #f3b4b4;" if urgent else \
+            "color: #1f2937; background: #eef4fc; border-color: #b6cdea;"
+        self.window_label.setStyleSheet(f"QLabel {{ {colours} border-width: 1px; border-style: solid;"
+                                        " border-radius: 4px; padding: 6px 10px; }")
+        self.window_label.setAccessibleName("Collection window: " + self.window_label.text())
+
+    def _sync_cards(self, ids: list[str]) -> None:
+        # Keep cards for locations still there (their focus and notices survive a refresh), in order.
+        for gone in [key for key in self.cards if key not in ids]:
+            card = self.cards.pop(gone)
+            card.setParent(None)
+            card.deleteLater()
+        while self._cards_layout.count():
+            self._cards_layout.takeAt(0)
+        for location_id in ids:
+            card = self.cards.get(location_id) or self._new_card(location_id)
+            self._cards_layout.addWidget(card)
+        self._cards_layout.addStretch(1)
+        previous = self.picker.today_button
+        for location_id in ids:
+            card = self.cards[location_id]
+            for widget in (card, card.open_button, card.no_changes_button, card.history_button):
+                QWidget.setTabOrder(previous, widget)
+                previous = widget
+
+    def _new_card(self, location_id: str) -> LocationCard:
+        card = LocationCard(location_id, self._cards_box)
+        card.selected.connect(self.select)
+        card.move_requested.connect(self.move_selection)
+        card.open_requested.connect(lambda key: self._open(key))
+        card.history_requested.connect(lambda key: self.history_requested.emit(key, self.period))
+        card.no_changes_requested.connect(self.start_no_changes)
+        self.cards[location_id] = card
+        return card
+
+    # Selection ----------------------------------------------------------------------------------
+
+    def select(self, location_id: str | None) -> None:
+        """Make a location the one the shortcuts act on."""
+        self.selected_id = location_id
+        for key, card in self.cards.items():
+            card.set_selected(key == location_id)
+
+    def move_selection(self, step: int) -> None:
+        """Select and focus the previous (-1) or next (+1) location."""
+        ids = list(self.cards)
+        if not ids:
+            return
+        index = ids.index(self.selected_id) if self.selected_id in ids else 0
+        index = max(0, min(len(ids) - 1, index + step))
+        self.select(ids[index])
+        self.cards[ids[index]].setFocus()
+
+    # Actions ------------------------------------------------------------------------------------
+
+    def _open(self, location_id: str) -> None:
+        self.select(location_id)
+        self.open_requested.emit(location_id, self.period)
+
+    def open_selected(self) -> None:
+        """Open the selected location's return (Ctrl+O)."""
+        if self.selected_id:
+            self._open(self.selected_id)
+
+    def history_of_selected(self) -> None:
+        """Show the selected location's history (Ctrl+H)."""
+        if self.selected_id:
+            self.history_requested.emit(self.selected_id, self.period)
+
+    def no_changes_for_selected(self) -> None:
+        """'No changes — save page' for the selected location (Ctrl+Shift+N)."""
+        if self.selected_id:
+            self.start_no_changes(self.selected_id)
+
+    def start_no_changes(self, location_id: str) -> None:
+        """Show what would be sent and ask to confirm; a month with nothing to copy is refused in words."""
+        self.select(location_id)
+        card = self.cards[location_id]
+        if card.status is None:
+            return
+        if not card.no_changes_button.isEnabled():
+            card.set_notice(card.no_changes_button.toolTip())
+            return
+        location, period = card.status.location, self.period
+        try:
+            base = self._context.store.last_accepted(location_id, before=period)
+        except StoreError as exc:
+            card.set_notice(str(exc))
+            return
+        if base is None:
+            card.set_notice(no_base_text(location, period))
+            return
+        card.set_notice(None)
+        dialog = NoChangesDialog(self._context, location, period, base, self)
+        dialog.queued.connect(lambda _s, key=location_id: self._queued(key))
+        dialog.open_return_requested.connect(lambda key=location_id: self._open(key))
+        dialog.finished.connect(lambda _r, d=dialog: self._dialog_closed(d))
+        self.no_changes_dialog = dialog
+        dialog.open()
+
+    def _queued(self, location_id: str) -> None:
+        card = self.cards.get(location_id)
+        if card is not None:
+            card.set_notice(f"Queued {self.period.label} as unchanged, reviewed by {self._context.person}.", ok=True)
+        self.status_message.emit(f"{self.period.label} queued as unchanged; it is sent when the network allows.")
+
+    def _dialog_closed(self, dialog: NoChangesDialog) -> None:
+        if dialog.submission is None and dialog.message.text():
+            card = self.cards.get(dialog.location.id)
+            if card is not None:
+                card.set_notice(dialog.message.text())
+        if self.no_changes_dialog is dialog:
+            self.no_changes_dialog = None
+        dialog.deleteLater()
+
+    def _month_changed(self, _period: Period) -> None:
+        for card in self.cards.values():
+            card.set_notice(None)
+        self.refresh()
+
+    def _on_return_changed(self, _location_id: str, period: str) -> None:
+        if period == str(self.period):
+            self.refresh()

@@ -1,0 +1,231 @@
+"""One location on the home view: this month's state in words and colour, the last accepted month, actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from html import escape
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QMouseEvent, QResizeEvent
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QWidget
+
+from ct_desktop.models import AcceptedRevision, Location, OutboxItem, ReturnDraft
+from ct_desktop.period import Period
+from ct_desktop.ui.presentation import NOT_STARTED, SET_ASIDE, day_text, look_of, parse_moment, time_text
+from ct_desktop.ui.theme import StateBadge, error_label, show_message
+
+# States in which "No changes" has nothing left to do for the month.
+DONE_STATES = ("ready", "queued", "accepted")
+OPEN_WORDS = {NOT_STARTED: "Start return", "conflict": "Compare copies", "queued": "View return",
+              "accepted": "View return", "ready": "View return"}
+
+
+@dataclass
+class LocationStatus:
+    """What the home view knows about one location for the month shown (read from the store)."""
+
+    location: Location
+    period: Period
+    service_title: str
+    state: str
+    draft: ReturnDraft | None = None
+    last_accepted: AcceptedRevision | None = None
+    accepted_this_month: AcceptedRevision | None = None
+    outbox: list[OutboxItem] = field(default_factory=list)
+    last_editor: str | None = None
+    now: dt.datetime | None = None  # the app's clock, so "today" is the app's today
+
+
+def this_months_item(status: LocationStatus) -> OutboxItem | None:
+    """The newest outbox item of the month shown, if any."""
+    items = [item for item in status.outbox if item.period == status.period]
+    return items[-1] if items else None
+
+
+def shown_state(status: LocationStatus) -> str:
+    """The state the badge shows: a queued return whose submission was set aside needs a person."""
+    item = this_months_item(status)
+    if status.state == "queued" and item is not None and item.set_aside_reason:
+        return SET_ASIDE
+    return status.state
+
+
+def detail_text(status: LocationStatus) -> str:
+    """One or two sentences under the location's name: what is going on with this month."""
+    draft, period = status.draft, status.period
+    if status.state == NOT_STARTED:
+        text = f"Nothing saved for {period.label} yet."
+        last = status.last_accepted
+        if last is not None and last.period < period:
+            text += f" If nothing changed since {last.period.label}, use No changes."
+        return text
+    if status.state == "draft" and draft is not None:
+        answered = len(draft.values) + len(draft.not_known)
+        text = f"{answered} answer{'s' if answered != 1 else ''} saved"
+        if draft.updated_at:
+            who = f" by {status.last_editor}" if status.last_editor else ""
+            text += f"; last change{who} at {time_text(draft.updated_at, status.now)}"
+        return text + "."
+    if status.state in ("queued", "ready"):
+        return _queue_text(status)
+    if status.state == "accepted" and status.accepted_this_month is not None:
+        accepted = status.accepted_this_month
+        when = parse_moment(accepted.accepted_at)
+        return f"Accepted{' on ' + day_text(when) if when else ''} — receipt {accepted.receipt}."
+    if status.state == "rejected" and draft is not None:
+        first = next(iter(draft.tracker_messages.items()), None)
+        reason = f": {first[0]}: {'; '.join(first[1])}" if first else ""
+        return f"The tracker refused it{reason}. Open it to fix and send again."
+    if status.state == "conflict":
+        return "Someone changed this month on the tracker since. Compare both copies and choose."
+    return look_of(status.state).explanation
+
+
+def _queue_text(status: LocationStatus) -> str:
+    item = this_months_item(status)
+    if item is None:
+        return "Queued to send."
+    text = f"Queued by {item.queued_by} at {time_text(item.queued_at, status.now)}"
+    if item.set_aside_reason:
+        return text + f"; not sent, set aside: {item.set_aside_reason}."
+    if item.last_error:
+        return text + f"; not sent yet ({item.last_error}). It will be tried again."
+    return text + "; sent when the network allows."
+
+
+def last_accepted_text(last: AcceptedRevision | None) -> str:
+    """E.g. 'Last accepted: August 2026, on 12 Aug 2026'."""
+    if last is None:
+        return "Last accepted: none yet"
+    when = parse_moment(last.accepted_at)
+    return f"Last accepted: {last.period.label}" + (f", on {day_text(when)}" if when else "")
+
+
+class LocationCard(QFrame):
+    """A location as a card; click or focus selects it, its buttons ask the home view to act."""
+
+    selected = Signal(str)
+    open_requested = Signal(str)
+    no_changes_requested = Signal(str)
+    history_requested = Signal(str)
+    move_requested = Signal(int)  # -1 up, +1 down: to the previous or next location
+
+    def __init__(self, location_id: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.location_id = location_id
+        self.status: LocationStatus | None = None
+        self.setObjectName("locationCard")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        # Name and details in one label, so a long name and its details wrap as one line of text.
+        self.title_label = QLabel()
+        self.title_label.setWordWrap(True)
+        self.title_label.setTextFormat(Qt.TextFormat.RichText)
+        self.last_label = QLabel()
+        self.detail_label = QLabel()
+        self.detail_label.setWordWrap(True)
+        self.notice = error_label()
+        self.badge = StateBadge()
+        self.open_button = QPushButton("Open return")
+        self.no_changes_button = QPushButton("No changes — save page")
+        self.history_button = QPushButton("History")
+        self.open_button.clicked.connect(lambda: self.open_requested.emit(self.location_id))
+        self.no_changes_button.clicked.connect(lambda: self.no_changes_requested.emit(self.location_id))
+        self.history_button.clicked.connect(lambda: self.history_requested.emit(self.location_id))
+        self._build()
+        self.set_selected(False)
+
+    def _build(self) -> None:
+        # Wide: buttons to the right of the text, so a card is three lines high and a 768-pixel screen
+        # shows four or five locations. Narrow (150% scaling, a small window): buttons go under the text.
+        self.buttons_box = QWidget()
+        buttons = QHBoxLayout(self.buttons_box)
+        buttons.setContentsMargins(0, 0, 0, 0)
+        buttons.setSpacing(8)
+        for button in (self.open_button, self.no_changes_button, self.history_button):
+            buttons.addWidget(button)
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(14, 8, 14, 8)
+        self.grid.setHorizontalSpacing(16)
+        self.grid.setVerticalSpacing(2)
+        self.grid.addWidget(self.title_label, 0, 0)
+        self.grid.addWidget(self.badge, 0, 1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        self.grid.addWidget(self.last_label, 1, 0)
+        self.grid.addWidget(self.detail_label, 2, 0)
+        self.grid.addWidget(self.notice, 3, 0, 1, 2)
+        self.grid.setColumnStretch(0, 1)
+        self.narrow: bool | None = None
+        self._place_buttons(narrow=False)
+
+    def _place_buttons(self, narrow: bool) -> None:
+        if narrow == self.narrow:
+            return
+        self.narrow = narrow
+        self.grid.removeWidget(self.buttons_box)
+        if narrow:
+            self.grid.addWidget(self.buttons_box, 4, 0, 1, 2, Qt.AlignmentFlag.AlignLeft)
+        else:
+            right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+            self.grid.addWidget(self.buttons_box, 1, 1, 2, 1, right)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Move the buttons under the text when the card is too narrow for both side by side."""
+        text_room = self.fontMetrics().averageCharWidth() * 62
+        self._place_buttons(self.width() < self.buttons_box.sizeHint().width() + text_room)
+        super().resizeEvent(event)
+
+    def update_status(self, status: LocationStatus) -> None:
+        """Show the location's state for the month."""
+        self.status = status
+        location = status.location
+        parts = [location.id, status.service_title] + ([location.local_authority] if location.local_authority else [])
+        size = self.font().pointSizeF() * 1.15
+        name = f"<span style='font-size:{size:.1f}pt; font-weight:bold'>{escape(location.name)}</span>"
+        self.title_label.setText(f"{name}&nbsp;&nbsp; <span style='color:#4b5563'>{escape(' · '.join(parts))}</span>")
+        self.badge.set_state(shown_state(status))
+        self.last_label.setText(last_accepted_text(status.last_accepted))
+        self.detail_label.setText(detail_text(status))
+        self.open_button.setText(OPEN_WORDS.get(status.state, "Open return"))
+        self.open_button.setAccessibleName(f"Open the {status.period.label} return of {location.name}")
+        done = status.state in DONE_STATES
+        self.no_changes_button.setEnabled(not done)
+        self.no_changes_button.setToolTip(
+            f"{status.period.label} is already {look_of(status.state).words.lower()}." if done else
+            "Send this month unchanged from the last accepted return, after you confirm the figures (Ctrl+Shift+N)")
+        self.no_changes_button.setAccessibleName(f"No changes — save page, for {location.name}")
+        self.history_button.setAccessibleName(f"History of {location.name}")
+        self.setAccessibleName(f"{location.name}: {look_of(status.state).words}")
+        self.setAccessibleDescription(f"{self.last_label.text()}. {self.detail_label.text()}")
+
+    def set_notice(self, text: str | None, ok: bool = False) -> None:
+        """A refusal (or a confirmation) after an action on this card; None clears it."""
+        show_message(self.notice, text, ok=ok)
+
+    @property
+    def notice_text(self) -> str:
+        """The notice shown, '' when none."""
+        return self.notice.text()
+
+    def set_selected(self, selected: bool) -> None:
+        """Highlight the card the keyboard shortcuts act on."""
+        border = "2px solid #1a73e8" if selected else "1px solid #c4c7cc"
+        background = "#f5f9ff" if selected else "#ffffff"
+        self.setStyleSheet(f"QFrame#locationCard {{ border: {border}; border-radius: 8px;"
+                           f" background: {background}; }}")
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        """Clicking anywhere on the card selects it."""
+        self.selected.emit(self.location_id)
+        super().mousePressEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Up and Down move to the previous or next location (the scroll area would only scroll)."""
+        if event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+            self.move_requested.emit(1 if event.key() == Qt.Key.Key_Down else -1)
+            return
+        super().keyPressEvent(event)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        """Tabbing to the card selects it."""
+        self.selected.emit(self.location_id)
+        super().focusInEvent(event)

@@ -1,0 +1,347 @@
+"""The main window: home, a return's form or conflict view, and history, in one stack; menus, toolbar, status.
+
+Every action has a menu entry and most a shortcut, so the whole app works from the keyboard. Closing
+the window stops the sync timers, waits for the task runner's workers and closes the store.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QToolBar,
+    QWidget,
+)
+
+from ct_desktop.models import ReturnState
+from ct_desktop.period import Period
+from ct_desktop.settings import SettingsError
+from ct_desktop.store import StoreError, who
+from ct_desktop.ui.connect_panel import ConnectDialog
+from ct_desktop.ui.context import AppContext
+from ct_desktop.ui.history_view import HistoryView
+from ct_desktop.ui.home_view import HomeView
+from ct_desktop.ui.location_dialog import AddLocationDialog
+from ct_desktop.ui.settings_dialog import SettingsDialog, about_text
+from ct_desktop.ui.shortcuts_help import SHORTCUTS, shortcuts_html
+from ct_desktop.ui.sync_controller import SyncController
+from ct_desktop.ui.sync_status import SyncProblemsDialog, SyncStatusWidget
+from ct_desktop.ui.theme import APP_DISPLAY_NAME
+
+
+class MainWindow(QMainWindow):
+    """Home / form / conflict / history pages, with the sync status always in the status bar."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None, *, start_sync: bool = True,
+                 use_network_information: bool = True):
+        super().__init__(parent)
+        self._context = context
+        self._closed = False
+        self.page: QWidget | None = None  # the open form or conflict view
+        self.dialog: QWidget | None = None  # the last non-modal dialog opened (tests look at it)
+        self.setWindowTitle(APP_DISPLAY_NAME)
+        self.setMinimumSize(640, 400)  # 1366x768 at 150% leaves about 910x480 logical pixels
+        self.sync = SyncController(context, self, use_network_information=use_network_information)
+        self.home = HomeView(context)
+        self.history = HistoryView(context)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.home)
+        self.stack.addWidget(self.history)
+        self.setCentralWidget(self.stack)
+        self.sync_widget = SyncStatusWidget(context)
+        self.person_button = QPushButton()
+        self.actions_by_name: dict[str, QAction] = {}
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self._build_status_bar()
+        self._connect()
+        self.show_home()
+        if start_sync:
+            self.sync.start()
+        else:
+            self.sync.refresh()
+
+    # Building -----------------------------------------------------------------------------------
+
+    def _build_actions(self) -> None:
+        specs = {
+            "add_location": ("&Add a location…", self.add_location),
+            "person": ("&Change who is working…", self.change_person),
+            "settings": ("&Settings…", self.open_settings),
+            "quit": ("&Quit", self.close),
+            "open": ("&Open return", self.open_selected),
+            "no_changes": ("&No changes — save page", self.no_changes_selected),
+            "history": ("&History", self.history_selected),
+            "previous_month": ("&Previous month", lambda: self._month_step(-1)),
+            "next_month": ("Ne&xt month", lambda: self._month_step(1)),
+            "send_now": ("&Send now", self.sync.send_now),
+            "problems": ("Show sync &problems…", self.show_problems),
+            "connect": ("&Connect to the tracker…", lambda: self.ask_for_token("")),
+            "home": ("&All locations (home)", self.show_home),
+            "shortcuts": ("&Keyboard shortcuts", self.show_shortcuts),
+            "about": ("&About ct-desktop", self.show_about),
+        }
+        for name, (text, slot) in specs.items():
+            action = QAction(text, self)
+            keys = SHORTCUTS.get(name, ())
+            if keys:
+                action.setShortcuts([QKeySequence(key) for key in keys])
+                action.setToolTip(f"{text.replace('&', '')} ({keys[0]})")
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(lambda _checked=False, s=slot: s())
+            self.addAction(action)
+            self.actions_by_name[name] = action
+
+    def _build_menus(self) -> None:
+        menus = {
+            "&File": ["add_location", "person", None, "settings", None, "quit"],
+            "&Return": ["open", "no_changes", "history", None, "previous_month", "next_month"],
+            "S&ync": ["send_now", "problems", None, "connect"],
+            "&View": ["home"],
+            "&Help": ["shortcuts", "about"],
+        }
+        for title, names in menus.items():
+            menu = self.menuBar().addMenu(title)
+            for name in names:
+                if name is None:
+                    menu.addSeparator()
+                else:
+                    menu.addAction(self.actions_by_name[name])
+
+    def _build_toolbar(self) -> None:
+        toolbar = QToolBar("Main actions")
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for name in ("home", "open", "no_changes", "history", None, "send_now", None, "settings"):
+            if name is None:
+                toolbar.addSeparator()
+            else:
+                toolbar.addAction(self.actions_by_name[name])
+        self.addToolBar(toolbar)
+        self.actions_by_name["home"].setIconText("All locations")
+
+    def _build_status_bar(self) -> None:
+        self.person_button.setFlat(True)
+        self.person_button.setToolTip("Change who is working (Ctrl+Shift+P)")
+        self.person_button.clicked.connect(self.change_person)
+        self.statusBar().addPermanentWidget(self.sync_widget)
+        self.statusBar().addPermanentWidget(self.person_button)
+        self._show_person()
+
+    def _connect(self) -> None:
+        events = self._context.events
+        self.sync.status_changed.connect(self.sync_widget.show_status)
+        self.sync.token_needed.connect(self.ask_for_token)
+        self.sync_widget.send_now_requested.connect(self.sync.send_now)
+        self.sync_widget.problems_requested.connect(self.show_problems)
+        self.sync_widget.connect_requested.connect(lambda: self.ask_for_token(""))
+        self.home.open_requested.connect(self.open_return)
+        self.home.history_requested.connect(self.show_history)
+        self.home.add_location_requested.connect(self.add_location)
+        self.home.connect_requested.connect(lambda: self.ask_for_token(""))
+        self.home.status_message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        self.history.close_requested.connect(self.show_home)
+        events.settings_changed.connect(self._show_person)
+
+    # Pages --------------------------------------------------------------------------------------
+
+    def show_home(self) -> None:
+        """Back to all locations (Esc, Alt+Left); an open form saves what was typed as it hides."""
+        self.stack.setCurrentWidget(self.home)
+        self._drop_page()
+        self.home.refresh()
+        self.setWindowTitle(APP_DISPLAY_NAME)
+        card = self.home.cards.get(self.home.selected_id or "")
+        (card or self.home).setFocus()
+
+    def open_return(self, location_id: str, period: Period) -> None:
+        """Show a return: the conflict view when the tracker's copy differs, the form otherwise."""
+        try:
+            location = self._context.store.location(location_id)
+            draft = self._context.store.get_return(location_id, period)
+        except StoreError as exc:
+            QMessageBox.warning(self, "Cannot open the return", str(exc))
+            return
+        if draft is not None and draft.state is ReturnState.CONFLICT:
+            from ct_desktop.ui.conflict_view import ConflictView
+
+            page = ConflictView(self._context, location_id, period)
+            page.resolved.connect(lambda loc, month: self._after_conflict(loc, month))
+        else:
+            from ct_desktop.ui.form_view import ReturnFormView
+
+            page = ReturnFormView(self._context, location_id, period)
+            page.submitted.connect(lambda _loc, month: self._after_submit(month))
+            page.close_requested.connect(self.show_home)
+        self._show_page(page)
+        self.setWindowTitle(f"{location.name}, {period.label} — {APP_DISPLAY_NAME}")
+
+    def show_history(self, location_id: str, period: Period) -> None:
+        """The history and trend of a location (Ctrl+H)."""
+        self.history.set_return(location_id, period)
+        self.stack.setCurrentWidget(self.history)
+        self._drop_page()
+        self.setWindowTitle(f"History — {APP_DISPLAY_NAME}")
+        self.history.location_combo.setFocus()
+
+    def _show_page(self, page: QWidget) -> None:
+        old = self.page
+        self.page = page
+        self.stack.addWidget(page)
+        self.stack.setCurrentWidget(page)
+        if old is not None:
+            self.stack.removeWidget(old)
+            old.deleteLater()
+
+    def _drop_page(self) -> None:
+        # The old page was hidden first (hideEvent saves its typing); only then is it removed.
+        if self.page is not None:
+            self.stack.removeWidget(self.page)
+            self.page.deleteLater()
+            self.page = None
+
+    def _after_submit(self, month: str) -> None:
+        self.show_home()
+        self.statusBar().showMessage(f"{Period.parse(month).label} queued; it is sent when the network allows.",
+                                     10_000)
+
+    def _after_conflict(self, location_id: str, month: str) -> None:
+        # Sent: back to the list, which shows it queued. Resolved: on to the form to finish it. Left
+        # undecided: back to the list (opening the return again would only show the comparison again).
+        period = Period.parse(month)
+        draft = self._context.store.get_return(location_id, period)
+        if draft is not None and draft.state is ReturnState.QUEUED:
+            self._after_submit(month)
+        elif draft is not None and draft.state is ReturnState.CONFLICT:
+            self.show_home()
+        else:
+            self.open_return(location_id, period)
+
+    def current_return(self) -> tuple[str, Period] | None:
+        """The location and month the Return menu acts on, from the page shown."""
+        if self.stack.currentWidget() is self.history and self.history.location is not None:
+            return self.history.location.id, self.history.picker.period
+        if self.home.selected_id:
+            return self.home.selected_id, self.home.period
+        return None
+
+    # Actions ------------------------------------------------------------------------------------
+
+    def open_selected(self) -> None:
+        """Ctrl+O."""
+        target = self.current_return()
+        if target:
+            self.open_return(*target)
+
+    def history_selected(self) -> None:
+        """Ctrl+H."""
+        target = self.current_return()
+        if target:
+            self.show_history(*target)
+
+    def no_changes_selected(self) -> None:
+        """Ctrl+Shift+N: from any page, back home and start 'No changes' for the selected location."""
+        target = self.current_return()
+        if target is None:
+            return
+        if self.stack.currentWidget() is not self.home:
+            self.home.picker.set_period(target[1])
+            self.show_home()
+        self.home.start_no_changes(target[0])
+
+    def _month_step(self, step: int) -> None:
+        picker = self.history.picker if self.stack.currentWidget() is self.history else self.home.picker
+        picker.set_period(picker.period.next() if step > 0 else picker.period.previous())
+
+    def add_location(self) -> None:
+        """Add a location by hand."""
+        dialog = AddLocationDialog(self._context, self)
+        dialog.finished.connect(dialog.deleteLater)
+        self.dialog = dialog
+        dialog.open()
+
+    def change_person(self) -> None:
+        """Ask who is working this shift (recorded with every change)."""
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle("Who is working?")
+        dialog.setLabelText("Your name or initials (recorded with every change):")
+        dialog.setTextValue(self._context.settings.person or "")
+        dialog.textValueSelected.connect(self._set_person)
+        dialog.finished.connect(dialog.deleteLater)
+        self.dialog = dialog
+        dialog.open()
+
+    def _set_person(self, text: str) -> None:
+        try:
+            self._context.update_settings(person=who(text))
+        except (StoreError, SettingsError, OSError) as exc:
+            QMessageBox.warning(self, "Name not changed", str(exc))
+
+    def _show_person(self) -> None:
+        person = self._context.settings.person or "nobody"
+        self.person_button.setText(f"Working as: {person}")
+        self.person_button.setAccessibleName(f"Working as {person}: change who is working")
+
+    def open_settings(self) -> None:
+        """Ctrl+,."""
+        dialog = SettingsDialog(self._context, self)
+        dialog.finished.connect(dialog.deleteLater)
+        self.dialog = dialog
+        dialog.open()
+
+    def show_problems(self) -> None:
+        """Set-aside items, refusals, conflicts and failing sends, with a way to open each."""
+        self.sync.refresh()
+        dialog = SyncProblemsDialog(self._context, self.sync.status, self)
+        dialog.open_requested.connect(self.open_return)
+        dialog.finished.connect(dialog.deleteLater)
+        self.dialog = dialog
+        dialog.open()
+
+    def ask_for_token(self, reason: str) -> None:
+        """Connect (again): after a 401, from the status bar, or from the Sync menu."""
+        if isinstance(self.dialog, ConnectDialog) and self.dialog.isVisible():
+            return
+        dialog = ConnectDialog(self._context, reason, self)
+        dialog.accepted.connect(self.sync.send_now)  # connected (again): send what waited at once
+        dialog.finished.connect(dialog.deleteLater)
+        self.dialog = dialog
+        dialog.open()
+
+    def show_shortcuts(self) -> None:
+        """F1: every shortcut in one table."""
+        box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts", shortcuts_html(), parent=self)
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.finished.connect(box.deleteLater)
+        self.dialog = box
+        box.open()
+
+    def show_about(self) -> None:
+        """Version and what the app is for."""
+        text = (f"<b>{APP_DISPLAY_NAME}</b><br>{about_text()}<br><br>Prepare and send the monthly Capacity "
+                f"Tracker return, offline first.<br>Data folder: {self._context.data_dir}")
+        box = QMessageBox(QMessageBox.Icon.Information, "About ct-desktop", text, parent=self)
+        box.finished.connect(box.deleteLater)
+        self.dialog = box
+        box.open()
+
+    # Closing ------------------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Stop syncing, let running work finish, close the store: nothing is left running."""
+        if not self._closed:
+            self._closed = True
+            self.statusBar().addWidget(QLabel("Finishing… (a send in progress is allowed to end)"))
+            self.stack.setCurrentWidget(self.home)  # an open form saves what was typed as it hides
+            self.sync.stop()
+            self._context.tasks.shutdown()
+            self._context.store.close()
+        super().closeEvent(event)

@@ -1,0 +1,256 @@
+"""When to sync, and what the app knows about the last sync. The sending itself is the sync engine's.
+
+Runs ``sync_data_folder`` (which opens its own store) on the task runner: on a timer
+(settings.sync_interval_seconds), soon after something is queued, when the network comes back
+(QNetworkInformation, or a shorter retry timer while offline when no reachability backend loads) and
+when asked ("Send now", F5). Only one run at a time; a request during a run starts another after it.
+The GUI thread only reads the outbox (a few rows) to count what waits.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import shiboken6
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtNetwork import QNetworkInformation
+
+from ct_desktop.credentials import CredentialsUnavailable
+from ct_desktop.models import OutboxItem
+from ct_desktop.period import Period
+from ct_desktop.store import StoreError
+from ct_desktop.sync.engine import NotConnected, SyncReport, sync_data_folder
+from ct_desktop.ui.context import AppContext
+from ct_desktop.ui.presentation import month_of
+
+NOT_CONNECTED = "not_connected"
+ONLINE = "online"
+OFFLINE = "offline"
+TOKEN_NEEDED = "token_needed"
+UNKNOWN = "unknown"  # connected, not synced yet this session
+
+SOON_MS = 1500  # after a return is queued: long enough to gather a burst of changes
+RETRY_OFFLINE_S = 60
+HANDED_BACK = {
+    "rejected": "The tracker refused it: open it to see why, fix it and send it again.",
+    "conflict": "The tracker's copy changed since: open it to compare both copies and choose.",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something a person has to look at: a set-aside item, a refusal, a conflict, a failing send."""
+
+    kind: str  # "set_aside", "rejected", "conflict", "error"
+    location_id: str
+    period: Period
+    text: str
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    """What the status bar shows."""
+
+    connection: str = UNKNOWN
+    running: bool = False
+    queued: int = 0
+    problems: tuple[Problem, ...] = ()
+    last_sync: dt.datetime | None = None
+    summary: str = ""
+    detail: str = ""  # the engine's progress line while running, or the last error
+    tracker_url: str | None = None
+
+
+class SyncController(QObject):
+    """Schedules sync runs on the task runner and keeps the SyncStatus the status bar shows."""
+
+    status_changed = Signal(object)  # SyncStatus
+    token_needed = Signal(str)  # why: the tracker refused the token
+    progress = Signal(str)  # emitted from the worker; Qt queues it to the GUI thread
+
+    def __init__(self, context: AppContext, parent: QObject | None = None, *, use_network_information: bool = True,
+                 sync: Callable[..., SyncReport] = sync_data_folder):
+        super().__init__(parent)
+        self._context = context
+        self._sync = sync
+        self._closed = False
+        self._started = False  # timers run only after start(); send_now works either way
+        self._pending = False
+        self._pending_waiting = False
+        self._report: SyncReport | None = None
+        self._handed_back: set[tuple[str, Period]] = set()  # rejected/conflict returns seen in reports
+        self.status = SyncStatus(tracker_url=context.settings.tracker_url)
+        self.interval = QTimer(self)
+        self.interval.timeout.connect(self.sync_due)
+        self.soon = QTimer(self)
+        self.soon.setSingleShot(True)
+        self.soon.timeout.connect(self.sync_due)
+        self.retry = QTimer(self)
+        self.retry.setSingleShot(True)
+        self.retry.timeout.connect(self.sync_due)
+        self.network = self._network_information() if use_network_information else None
+        self.progress.connect(self._on_progress)
+        context.events.settings_changed.connect(self._settings_changed)
+        context.events.return_changed.connect(self._return_changed)
+
+    # Scheduling ---------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the timers and sync once now (what was queued offline goes as soon as possible)."""
+        self._started = True
+        self._apply_interval()
+        self.refresh()
+        self.soon.start(0)
+
+    def stop(self) -> None:
+        """Stop every timer; results still arriving are ignored (the window is closing)."""
+        self._closed = True
+        for timer in (self.interval, self.soon, self.retry):
+            timer.stop()
+
+    def send_now(self) -> None:
+        """Send everything queued now, including items waiting for their next try (F5)."""
+        self._run(include_waiting=True)
+
+    def sync_due(self) -> None:
+        """A scheduled run: send what is due."""
+        self._run(include_waiting=False)
+
+    def _apply_interval(self) -> None:
+        self.interval.start(max(30, int(self._context.settings.sync_interval_seconds)) * 1000)
+
+    def _network_information(self) -> QNetworkInformation | None:
+        # Optional: no backend on some systems (and none in a minimal container); the retry timer covers it.
+        feature = QNetworkInformation.Feature.Reachability
+        if QNetworkInformation.instance() is None and not QNetworkInformation.loadBackendByFeatures(feature):
+            return None
+        info = QNetworkInformation.instance()
+        if info is not None:
+            info.reachabilityChanged.connect(self._reachability_changed)
+        return info
+
+    def _reachability_changed(self, reachability: QNetworkInformation.Reachability) -> None:
+        online = reachability == QNetworkInformation.Reachability.Online
+        if self._started and online and self.status.connection in (OFFLINE, UNKNOWN):
+            self.soon.start(SOON_MS)
+
+    def _settings_changed(self) -> None:
+        if self._closed:
+            return
+        url = self._context.settings.tracker_url
+        if self._started:
+            self._apply_interval()
+        # A new tracker, a reconnect or a disconnect: find out at once rather than at the next tick.
+        self._publish(connection=UNKNOWN if url else NOT_CONNECTED, tracker_url=url)
+        if url and self._started:
+            self.soon.start(0)
+
+    def _return_changed(self, _location_id: str, _period: str) -> None:
+        if self._closed:
+            return
+        self.refresh()
+        if self._started and self.status.connection not in (NOT_CONNECTED, TOKEN_NEEDED) and self.status.queued:
+            self.soon.start(SOON_MS)
+
+    # Running ------------------------------------------------------------------------------------
+
+    def _run(self, include_waiting: bool) -> None:
+        if self._closed:
+            return
+        if self.status.running:
+            self._pending = True
+            self._pending_waiting = self._pending_waiting or include_waiting
+            return
+        if not self._context.settings.tracker_url:
+            self._publish(connection=NOT_CONNECTED, detail="")
+            return
+        self.soon.stop()
+        self.retry.stop()
+        self._publish(running=True, detail="Sending…")
+        self._context.events.sync_started.emit()
+        data_dir, emit = self._context.data_dir, self.progress.emit
+        self._context.tasks.run(lambda: self._sync(data_dir, progress=emit, include_waiting=include_waiting),
+                                on_done=self._finished, on_error=self._failed)
+
+    def _finished(self, report: SyncReport) -> None:
+        if self._closed or not shiboken6.isValid(self):
+            return
+        self._report = report
+        self._handed_back.update((location_id, Period.parse(period))
+                                 for location_id, period in (*report.rejected, *report.conflicts))
+        connection = TOKEN_NEEDED if report.unauthorized else OFFLINE if report.offline else ONLINE
+        self._publish(running=False, connection=connection, last_sync=report.finished_at or self._context.clock(),
+                      summary=report.summary(), detail=report.last_error or "")
+        if report.offline and self.network is None:
+            self.retry.start(RETRY_OFFLINE_S * 1000)
+        self._context.events.sync_finished.emit(report)
+        if report.unauthorized:
+            self.token_needed.emit("The tracker refused the token (it may have been withdrawn or replaced). "
+                                   "Paste a new token to send again; everything queued stays queued.")
+        self._run_pending()
+
+    def _failed(self, exc: Exception) -> None:
+        if self._closed or not shiboken6.isValid(self):
+            return
+        if isinstance(exc, NotConnected):
+            self._publish(running=False, connection=NOT_CONNECTED, summary="Not connected", detail=str(exc))
+        elif isinstance(exc, CredentialsUnavailable):
+            self._publish(running=False, connection=NOT_CONNECTED, summary="No keyring", detail=str(exc))
+        else:
+            error = f"{type(exc).__name__}: {exc}" if not isinstance(exc, StoreError) else str(exc)
+            self._publish(running=False, summary="Sync failed", detail=error)
+            self.retry.start(RETRY_OFFLINE_S * 1000)
+        self._run_pending()
+
+    def _run_pending(self) -> None:
+        if self._pending:
+            include_waiting, self._pending, self._pending_waiting = self._pending_waiting, False, False
+            self._run(include_waiting)
+
+    def _on_progress(self, line: str) -> None:
+        if not self._closed and self.status.running:
+            self._publish(recount=False, detail=line)
+
+    # Status -------------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Re-count the outbox and the problems from the store (short reads), and publish."""
+        self._publish()
+
+    def _publish(self, recount: bool = True, **changes: object) -> None:
+        if self._closed:
+            return
+        if recount:
+            try:
+                items = self._context.store.outbox_items()
+                changes.setdefault("queued", sum(1 for item in items if not item.set_aside_reason))
+                changes.setdefault("problems", tuple(self._problems(items)))
+            except StoreError as exc:
+                changes.setdefault("detail", str(exc))
+        self.status = dataclasses.replace(self.status, **changes)
+        self.status_changed.emit(self.status)
+
+    def _problems(self, items: list[OutboxItem]) -> list[Problem]:
+        found = []
+        for item in items:
+            if item.set_aside_reason:
+                found.append(Problem("set_aside", item.location_id, item.period, item.set_aside_reason))
+            elif item.last_error and item.attempts:
+                found.append(Problem("error", item.location_id, item.period, item.last_error))
+        # Returns handed back by the tracker: those seen in this session's reports, and any of this
+        # month and last month (a refusal from before the app was restarted).
+        this_month = month_of(self._context.clock())
+        candidates = set(self._handed_back)
+        for location in self._context.store.locations():
+            candidates.update({(location.id, this_month), (location.id, this_month.previous())})
+        for location_id, period in sorted(candidates, key=lambda key: (key[0], str(key[1]))):
+            draft = self._context.store.get_return(location_id, period)
+            state = str(draft.state) if draft else ""
+            if state not in HANDED_BACK:
+                self._handed_back.discard((location_id, period))  # dealt with since
+                continue
+            found.append(Problem(state, location_id, period, HANDED_BACK[state]))
+        return found

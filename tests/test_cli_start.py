@@ -1,0 +1,74 @@
+"""`ct-desktop` with no command: the window when there is a display, the status and a note otherwise."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from ct_desktop.cli import main, start_cmd
+
+
+@pytest.fixture
+def no_display(monkeypatch):
+    """A Linux session without X11, Wayland or a chosen Qt platform."""
+    for name in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(sys, "platform", "linux")
+
+
+def test_without_a_display_it_prints_the_status_and_says_why_no_window(capsys, no_display, isolated_data_dir):
+    assert main([]) == 0
+    out = capsys.readouterr().out
+    assert f"Data folder: {isolated_data_dir}" in out
+    assert "This month's return (" in out
+    assert "The ct-desktop window needs a display" in out
+
+
+@pytest.mark.parametrize(("variables", "platform", "expected"), [
+    ({}, "linux", False),
+    ({"DISPLAY": ":0"}, "linux", True),
+    ({"WAYLAND_DISPLAY": "wayland-0"}, "linux", True),
+    ({"QT_QPA_PLATFORM": "offscreen"}, "linux", True),
+    ({}, "win32", True),
+    ({}, "darwin", True),
+])
+def test_display_detection(monkeypatch, variables, platform, expected):
+    for name in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(sys, "platform", platform)
+    assert start_cmd.display_available() is expected
+
+
+def test_with_a_display_it_starts_the_app_in_the_data_folder(monkeypatch, tmp_path):
+    app = pytest.importorskip("ct_desktop.ui.app")
+    started = []
+    monkeypatch.setattr(start_cmd, "display_available", lambda: True)
+    monkeypatch.setattr(app, "run_app", lambda folder: started.append(folder) or 0)
+    chosen = tmp_path / "chosen"
+    assert main(["--data-dir", str(chosen)]) == 0
+    assert started == [chosen.resolve()]
+
+
+def test_the_headless_start_never_loads_qt(tmp_path):
+    code = ("import os, sys; [os.environ.pop(n, None) for n in ('QT_QPA_PLATFORM', 'DISPLAY', 'WAYLAND_DISPLAY')];"
+            "sys.platform = 'linux'; from ct_desktop.cli import main; rc = main(['--data-dir', sys.argv[1]]);"
+            "print(rc, sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))))")
+    result = subprocess.run([sys.executable, "-c", code, str(tmp_path / "d")], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip().splitlines()[-1] == "0 []"
+
+
+def test_the_real_app_reaches_its_main_window_and_quits_when_asked(tmp_path):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "settings.json").write_text('{"schema_version": 1, "person": "AB", "first_run_done": true}')
+    env = {**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen", "CT_DESKTOP_EXIT_AFTER_START": "1"}
+    result = subprocess.run([sys.executable, "-m", "ct_desktop", "--data-dir", str(folder)], env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "ct-desktop: main window shown" in result.stdout
+    assert (folder / "ct-desktop.db").exists()

@@ -1,0 +1,77 @@
+"""Helpers for driving the return views the way a person does: typing, Enter, clicks, keyboard focus."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication, QCheckBox, QRadioButton, QWidget
+
+from ct_desktop.models import Location
+from ct_desktop.period import Period
+from ct_desktop.store import Store
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+HOME = Location("1-101", "Sunny Care", "care_home", "Leeds")
+SEPTEMBER = Period(2026, 9)
+AUGUST = Period(2026, 8)
+
+
+def september_values() -> dict:
+    """A complete, valid September care home return (examples/care_home-2026-09.json)."""
+    return json.loads((EXAMPLES / "care_home-2026-09.json").read_text())["values"]
+
+
+def accept(store: Store, period: Period, values: dict, revision: int = 1, by: str = "JB") -> None:
+    """Enter, submit and record the tracker's acceptance of a month (last month, for the checks)."""
+    store.set_values(HOME.id, period, values, by)
+    item = store.submit(HOME.id, period, by, confirm_warnings=True).item
+    store.mark_accepted(item.submission_id, revision, "2026-08-12T11:20:00+01:00", f"R-{revision}")
+
+
+def accept_august(store: Store) -> dict:
+    """August accepted, as asked in summer (no flu questions); returns its values."""
+    august = {k: v for k, v in september_values().items() if not k.startswith("flu_")}
+    accept(store, AUGUST, august)
+    return august
+
+
+def show(qtbot, widget: QWidget, width: int = 1366, height: int = 768) -> QWidget:
+    """Show a widget as the active window, so keyboard focus behaves as on a desktop."""
+    qtbot.addWidget(widget)
+    widget.resize(width, height)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is widget, timeout=2000)
+    return widget
+
+
+def focus(qtbot, widget: QWidget) -> None:
+    """Put the keyboard focus on a widget and wait until it has it."""
+    widget.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(widget.hasFocus, timeout=2000)
+
+
+def type_text(qtbot, view, key: str, text: str, enter: bool = True) -> None:
+    """Click into a question's box, replace its text by typing, and press Enter (which saves it)."""
+    line = view.rows[key].editor.line
+    view.go_to_field(key)
+    qtbot.waitUntil(line.hasFocus, timeout=2000)
+    line.selectAll()
+    if text:
+        qtbot.keyClicks(line, text)
+    else:
+        qtbot.keyClick(line, Qt.Key.Key_Delete)
+    if enter:
+        qtbot.keyClick(line, Qt.Key.Key_Return)
+
+
+def click(qtbot, widget: QWidget) -> None:
+    """A left click on a widget: on the box of a check box or radio button (a wide one only reacts
+    to clicks on its box and text), in the middle of anything else."""
+    pos = widget.rect().center()
+    if isinstance(widget, QCheckBox | QRadioButton):
+        pos = QPoint(8, widget.height() // 2)
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=pos)

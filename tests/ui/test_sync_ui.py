@@ -1,0 +1,181 @@
+"""Sync from the app against the real reference tracker on 127.0.0.1: status bar, F5, timers, 401, problems."""
+
+from __future__ import annotations
+
+import pytest
+import shiboken6
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
+from sample_returns import care_home_values
+from tracker_server import add_provider, running_tracker
+
+from ct_desktop.credentials import load_token, save_token
+from ct_desktop.models import Location, ReturnState
+from ct_desktop.period import Period
+from ct_desktop.settings import load_settings
+from ct_desktop.sync.connection import connect
+from ct_desktop.ui.connect_panel import ConnectDialog
+from ct_desktop.ui.main_window import MainWindow
+from ct_desktop.ui.sync_controller import NOT_CONNECTED, OFFLINE, ONLINE, TOKEN_NEEDED, SyncStatus
+from ct_desktop.ui.sync_status import SyncProblemsDialog, status_words
+
+SEPTEMBER = Period(2026, 9)
+SYNC_TIMEOUT = 20_000
+
+
+@pytest.fixture
+def tracker(tmp_path):
+    """The tracker's database and a provider's token for 1-101 (care home)."""
+    db = tmp_path / "tracker.db"
+    return db, add_provider(db, "Rose Care", {"1-101": "care_home"})
+
+
+def connect_app(context, url: str, token: str) -> None:
+    """What the first-run dialog does, done directly: the real connect(), then the app's settings."""
+    connect(context.data_dir, url, token)
+    context.update_settings(tracker_url=load_settings(context.data_dir).tracker_url)
+
+
+def queue_september(context, location_id: str = "1-101") -> None:
+    context.store.set_values(location_id, SEPTEMBER, care_home_values(), "AB")
+    context.store.submit(location_id, SEPTEMBER, "AB", confirm_warnings=True)
+
+
+def open_window(qtbot, context, start_sync: bool = False) -> MainWindow:
+    window = MainWindow(context, start_sync=start_sync, use_network_information=False)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    return window
+
+
+def test_f5_sends_the_outbox_and_the_home_view_shows_accepted(qtbot, context, tracker):
+    db, token = tracker
+    with running_tracker(db) as url:
+        connect_app(context, url, token)
+        queue_september(context)
+        window = open_window(qtbot, context)
+        assert window.home.cards["1-101"].badge.text() == "Queued to send"
+        assert "1 queued" in window.sync_widget.text.text()
+
+        with qtbot.waitSignal(context.events.sync_finished, timeout=SYNC_TIMEOUT) as finished:
+            qtbot.keyClick(window, Qt.Key.Key_F5)
+        report = finished.args[0]
+        assert [entry[:3] for entry in report.accepted] == [("1-101", "2026-09", 1)]
+        assert window.sync.status.connection == ONLINE
+        assert window.sync_widget.text.text().startswith("Online · all sent · last sync ")
+        assert window.home.cards["1-101"].badge.text() == "Accepted"
+        assert "receipt CT-1-101-2026-09-r1" in window.home.cards["1-101"].detail_label.text()
+        window.close()
+
+
+def test_what_was_queued_goes_without_a_click_once_the_app_starts_and_after_no_changes(qtbot, context, clock,
+                                                                                        tracker):
+    db, token = tracker
+    with running_tracker(db) as url:
+        connect_app(context, url, token)
+        queue_september(context)
+        with qtbot.waitSignal(context.events.sync_finished, timeout=SYNC_TIMEOUT):
+            window = open_window(qtbot, context, start_sync=True)  # the start-up timer sends it
+        assert context.store.get_return("1-101", SEPTEMBER).state is ReturnState.ACCEPTED
+        # A queued "no changes" for October is sent soon after, by the controller's own timer.
+        clock.moment = clock.moment.replace(month=10, day=9)
+        window.home.picker.set_period(Period(2026, 10))
+        window.home.start_no_changes("1-101")
+        dialog = window.home.no_changes_dialog
+        dialog.confirm_box.setChecked(True)
+        with qtbot.waitSignal(context.events.sync_finished, timeout=SYNC_TIMEOUT) as finished:
+            dialog.accept()
+        assert [entry[:2] for entry in finished.args[0].accepted] == [("1-101", "2026-10")]
+        qtbot.waitUntil(lambda: window.home.cards["1-101"].badge.text() == "Accepted", timeout=2000)
+        window.close()
+
+
+def test_with_the_tracker_stopped_it_shows_offline_and_keeps_the_return_queued(qtbot, context, tracker):
+    db, token = tracker
+    with running_tracker(db) as url:
+        connect_app(context, url, token)
+    queue_september(context)  # the tracker has stopped: its port now refuses connections
+    window = open_window(qtbot, context)
+    with qtbot.waitSignal(context.events.sync_finished, timeout=SYNC_TIMEOUT) as finished:
+        window.sync_widget.send_button.click()
+    assert finished.args[0].offline
+    assert window.sync.status.connection == OFFLINE
+    assert window.sync_widget.text.text().startswith("Offline · 1 queued, will try again")
+    assert window.sync.retry.isActive()  # no reachability backend here: a shorter retry timer instead
+    assert window.home.cards["1-101"].badge.text() == "Queued to send"
+    assert len(context.store.outbox_items()) == 1
+    window.close()
+
+
+def test_a_refused_token_asks_for_a_new_one_and_sending_resumes(qtbot, context, tracker):
+    db, token = tracker
+    with running_tracker(db) as url:
+        connect_app(context, url, token)
+        save_token(context.settings.tracker_url, "withdrawn-token")
+        queue_september(context)
+        window = open_window(qtbot, context)
+        with qtbot.waitSignal(window.sync.token_needed, timeout=SYNC_TIMEOUT):
+            qtbot.keyClick(window, Qt.Key.Key_F5)
+        assert window.sync.status.connection == TOKEN_NEEDED
+        assert window.sync_widget.text.text().startswith("The tracker refused the token")
+        assert load_token(context.settings.tracker_url) is None  # forgotten, as the design says
+        dialog = window.dialog
+        assert isinstance(dialog, ConnectDialog) and dialog.isVisible()
+        assert "refused the token" in " ".join(label.text() for label in dialog.findChildren(QLabel))
+
+        dialog.panel.token_edit.setText(token)
+        with qtbot.waitSignal(context.events.sync_finished, timeout=SYNC_TIMEOUT) as finished:
+            dialog.panel.connect_button.click()  # connect on a worker; then the controller syncs at once
+        assert not shiboken6.isValid(dialog) or not dialog.isVisible()  # closed (and deleted) once connected
+        assert [entry[0] for entry in finished.args[0].accepted] == ["1-101"]
+        assert window.sync.status.connection == ONLINE
+        window.close()
+
+
+def test_not_connected_says_so_and_offers_to_connect(qtbot, context):
+    context.store.add_location(Location("1-101", "Sunny Care", "care_home"))
+    queue_september(context)
+    window = open_window(qtbot, context)
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    assert window.sync.status.connection == NOT_CONNECTED
+    assert window.sync_widget.text.text() == "Not connected to a tracker · 1 queued"
+    assert not window.sync_widget.send_button.isEnabled()
+    assert not window.sync_widget.connect_button.isHidden()
+    window.sync_widget.connect_button.click()
+    assert isinstance(window.dialog, ConnectDialog)
+    window.dialog.reject()
+    window.close()
+
+
+def test_a_set_aside_item_is_listed_as_a_problem_that_opens_its_return(qtbot, context, tracker):
+    db, token = tracker
+    with running_tracker(db) as url:
+        connect_app(context, url, token)
+        context.store.add_location(Location("1-999", "Not On The Tracker", "care_home"))
+        queue_september(context, "1-999")
+        window = open_window(qtbot, context)
+        with qtbot.waitSignal(context.events.sync_finished, timeout=SYNC_TIMEOUT) as finished:
+            qtbot.keyClick(window, Qt.Key.Key_F5)
+        assert [entry[:2] for entry in finished.args[0].set_aside] == [("1-999", "2026-09")]
+        widget = window.sync_widget
+        assert not widget.problems_button.isHidden() and widget.problems_button.text() == "⚠ 1 problem…"
+
+        widget.problems_button.click()
+        dialog = window.dialog
+        assert isinstance(dialog, SyncProblemsDialog)
+        assert dialog.table.item(0, 0).text() == "Not On The Tracker, September 2026"
+        assert dialog.table.item(0, 1).text() == "Set aside"
+        dialog.open_button.click()
+        assert window.page is not None and window.stack.currentWidget() is window.page
+        window.close()
+
+
+def test_status_words_for_each_state():
+    assert status_words(SyncStatus(connection=NOT_CONNECTED)) == "Not connected to a tracker · nothing queued"
+    assert status_words(SyncStatus(connection=ONLINE)) == "Online · all sent"
+    assert status_words(SyncStatus(connection=OFFLINE, queued=2)) == "Offline · 2 queued, will try again"
+    assert status_words(SyncStatus(running=True, detail="Sending 1-101 September 2026 (1 of 2)")) == \
+        "Sending… Sending 1-101 September 2026 (1 of 2)"
