@@ -10,6 +10,7 @@ from ct_desktop import __version__
 from ct_desktop.cli import (
     connect_cmd,
     csv_cmd,
+    doctor_cmd,
     draft_cmd,
     locations_cmd,
     no_changes_cmd,
@@ -23,9 +24,11 @@ from ct_desktop.cli import (
 from ct_desktop.cli.common import CliError, data_dir_parent
 
 # Each command module offers register(subparsers, parent) and sets its handler with set_defaults(run=...).
-COMMANDS = (window_cmd, validate_cmd, locations_cmd, draft_cmd, submit_cmd, no_changes_cmd, status_cmd)
-COMMANDS += (connect_cmd, sync_cmd)
-COMMANDS += (csv_cmd,)
+# The order is the order of --help.
+COMMANDS = (
+    window_cmd, validate_cmd, locations_cmd, draft_cmd, submit_cmd, no_changes_cmd, status_cmd,
+    connect_cmd, sync_cmd, csv_cmd, doctor_cmd,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,165 @@
+"""``ct-desktop doctor [--json]``: what this copy of ct-desktop finds on this computer.
+
+The version, the data folder, the keyring that will keep the tracker token (and every keyring
+backend ct-desktop can find), and whether Qt can open a window here. The first thing to ask for when
+something does not work on a care home's computer, and how the installer's test checks that the
+frozen build still finds the operating system's keyring: PyInstaller drops package metadata, and
+keyring finds its backends through it. Qt is imported only while the command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import platform
+import sys
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import keyring
+from keyring.backend import get_all_keyring
+
+from ct_desktop import __version__
+from ct_desktop.cli.common import print_json
+from ct_desktop.credentials import what_to_install
+from ct_desktop.paths import resolve_data_dir
+from ct_desktop.store.database import DB_FILENAME
+
+KEYRING_ENTRY_POINTS = "keyring.backends"
+NO_KEYRING = "keyring.backends.fail.Keyring"  # what keyring falls back to when it finds no backend
+# The Qt platform plugin each operating system's desktop needs (Linux: X11, or Wayland through XWayland).
+DESKTOP_PLATFORMS = {"win32": ("windows",), "darwin": ("cocoa",)}
+LINUX_PLATFORMS = ("xcb", "wayland")
+
+
+def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
+    """Add the command to the parser."""
+    parser = subparsers.add_parser(
+        "doctor",
+        parents=[parent],
+        help="check this computer: version, data folder, keyring, Qt",
+        description="Print what ct-desktop finds here: its version, the data folder, the keyring that keeps "
+        "the tracker token and the keyring backends found, and whether Qt can show the window. "
+        "Exit 0 when nothing needs attention, 1 when something does (each listed).",
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the report; exit 1 when a problem was found."""
+    report = examine(getattr(args, "data_dir", None))
+    if args.json:
+        print_json(report)
+    else:
+        print(describe(report))
+    return 1 if report["problems"] else 0
+
+
+def examine(data_dir: str | None) -> dict[str, Any]:
+    """Every check, as one JSON-ready dict; ``problems`` lists what needs attention."""
+    report = {
+        "version": __version__,
+        "python": platform.python_version(),
+        "frozen": bool(getattr(sys, "frozen", False)),
+        "executable": sys.executable,
+        "data_dir": data_folder(data_dir),
+        "keyring": keyring_report(),
+        "qt": qt_report(),
+    }
+    report["problems"] = [part["problem"] for part in (report["data_dir"], report["keyring"], report["qt"])
+                          if part["problem"]]
+    return report
+
+
+def data_folder(option: str | None) -> dict[str, Any]:
+    """Where the data is kept; looked at, never created (the first real command creates it)."""
+    path = resolve_data_dir(option)
+    exists = path.is_dir()
+    writable = exists and os.access(path, os.W_OK)
+    problem = f"the data folder {path} is not writable" if exists and not writable else None
+    return {"path": str(path), "exists": exists, "writable": writable,
+            "database": (path / DB_FILENAME).is_file(), "problem": problem}
+
+
+def keyring_report() -> dict[str, Any]:
+    """The keyring in use, the backends registered by entry point, and those usable on this computer."""
+    found = []
+    for entry in sorted(metadata.entry_points(group=KEYRING_ENTRY_POINTS), key=lambda e: e.name.lower()):
+        try:
+            entry.load()
+            error = None
+        except Exception as exc:  # a backend that cannot even be imported is reported, not fatal
+            error = f"{type(exc).__name__}: {exc}"
+        found.append({"name": entry.name, "module": entry.value, "error": error})
+    try:
+        backend = keyring.get_keyring()
+        in_use = _class_path(backend)
+        # Priority above 0, as keyring's chainer counts them: "fail" and an empty chainer keep nothing.
+        usable = sorted({_class_path(ring) for ring in get_all_keyring() if ring.priority > 0})
+        problem = f"no keyring to keep the tracker token: {what_to_install()}" if in_use == NO_KEYRING else None
+    except Exception as exc:  # e.g. PYTHON_KEYRING_BACKEND naming a backend that does not exist
+        in_use, usable, problem = None, [], f"the keyring cannot be used: {type(exc).__name__}: {exc}"
+    return {"backend": in_use, "found": found, "usable": usable, "problem": problem}
+
+
+def qt_report() -> dict[str, Any]:
+    """The Qt version and the platform plugins present, without starting Qt (no window, no display)."""
+    try:
+        pyside = importlib.import_module("PySide6")
+        qt_core = importlib.import_module("PySide6.QtCore")
+    except ImportError as exc:
+        return {"version": None, "pyside6": None, "plugin_paths": [], "platforms": [], "needed": [],
+                "problem": f"Qt (PySide6) cannot be loaded, so the window cannot open: {exc}"}
+    paths = [str(Path(p)) for p in qt_core.QCoreApplication.libraryPaths()]
+    platforms = sorted({_platform_name(f.name) for p in paths if (Path(p) / "platforms").is_dir()
+                        for f in (Path(p) / "platforms").iterdir() if f.is_file()})
+    needed = _platforms_needed()
+    problem = None
+    if not set(needed) & set(platforms):
+        problem = f"no Qt platform plugin {' or '.join(needed)} in {', '.join(paths) or 'any plugin folder'}"
+    return {"version": qt_core.qVersion(), "pyside6": pyside.__version__, "plugin_paths": paths,
+            "platforms": platforms, "needed": list(needed), "problem": problem}
+
+
+def describe(report: dict[str, Any]) -> str:
+    """The report as text for a person."""
+    build = f"frozen build: {report['executable']}" if report["frozen"] else f"Python at {report['executable']}"
+    folder = report["data_dir"]
+    state = ("writable" if folder["writable"] else "not writable") if folder["exists"] else "not created yet"
+    ring, qt = report["keyring"], report["qt"]
+    lines = [
+        f"ct-desktop {report['version']} (Python {report['python']}, {build})",
+        f"Data folder: {folder['path']} ({state}; database {'present' if folder['database'] else 'not yet made'})",
+        f"Keyring: {ring['backend'] or 'none'}",
+        "  backends found: " + (", ".join(_found_text(entry) for entry in ring["found"]) or "none"),
+        "  usable here: " + (", ".join(ring["usable"]) or "none"),
+        f"Qt: {qt['version'] or 'not available'}" + (f" (PySide6 {qt['pyside6']})" if qt["pyside6"] else ""),
+        "  platform plugins: " + (", ".join(qt["platforms"]) or "none") + f"; this computer needs: "
+        f"{' or '.join(qt['needed']) or '-'}",
+    ]
+    lines += ["Problems:", *(f"  - {problem}" for problem in report["problems"])] if report["problems"] else [
+        "No problems found."]
+    return "\n".join(lines)
+
+
+def _found_text(entry: dict[str, Any]) -> str:
+    return entry["name"] if entry["error"] is None else f"{entry['name']} (cannot load: {entry['error']})"
+
+
+def _class_path(obj: object) -> str:
+    return f"{type(obj).__module__}.{type(obj).__qualname__}"
+
+
+def _platform_name(file_name: str) -> str:
+    # libqxcb.so, qwindows.dll, libqcocoa.dylib -> xcb, windows, cocoa (the QT_QPA_PLATFORM names)
+    return file_name.split(".", 1)[0].removeprefix("lib").removeprefix("q")
+
+
+def _platforms_needed() -> tuple[str, ...]:
+    chosen = os.environ.get("QT_QPA_PLATFORM", "").split(";")[0].split(":")[0].strip()
+    if chosen:
+        return (chosen,)
+    return DESKTOP_PLATFORMS.get(sys.platform, LINUX_PLATFORMS)

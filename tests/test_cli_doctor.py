@@ -1,0 +1,101 @@
+"""`ct-desktop doctor`: the version, data folder, keyring and Qt as this computer offers them."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+from keyring.backends import fail
+
+from ct_desktop import __version__
+from ct_desktop.cli import doctor_cmd, main
+
+KEYRING_OWN_BACKENDS = {"Windows", "macOS", "SecretService", "KWallet", "libsecret", "chainer"}
+
+
+def doctor_json(capsys, *options: str) -> tuple[int, dict]:
+    code = main(["doctor", "--json", *options])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_the_report_names_version_data_folder_keyring_and_qt(capsys, isolated_data_dir):
+    pytest.importorskip("PySide6")
+    code, report = doctor_json(capsys)
+    assert code == 0, report["problems"]
+    assert report["version"] == __version__
+    assert report["frozen"] is False
+    assert report["data_dir"] == {"path": str(isolated_data_dir), "exists": False, "writable": False,
+                                  "database": False, "problem": None}
+    assert report["keyring"]["backend"] == "keyring_backend.FileTestKeyring"  # the tests' own (conftest)
+    found = {entry["name"]: entry["error"] for entry in report["keyring"]["found"]}
+    assert set(found) >= KEYRING_OWN_BACKENDS
+    assert all(error is None for error in found.values())
+    assert "offscreen" in report["qt"]["platforms"]
+    assert report["qt"]["needed"] == ["offscreen"]  # QT_QPA_PLATFORM, set by conftest
+    assert report["problems"] == []
+
+
+def test_it_looks_at_the_data_folder_without_creating_it(capsys, tmp_path):
+    chosen = tmp_path / "not-yet"
+    doctor_json(capsys, "--data-dir", str(chosen))
+    assert not chosen.exists()
+
+
+def test_no_keyring_is_a_problem_with_advice(capsys, test_keyring):
+    import keyring
+
+    keyring.set_keyring(fail.Keyring())  # the conftest fixture puts the previous one back
+    code, report = doctor_json(capsys)
+    assert code == 1
+    assert report["keyring"]["backend"] == doctor_cmd.NO_KEYRING
+    assert report["problems"][0].startswith("no keyring to keep the tracker token:")
+
+
+def test_a_keyring_that_cannot_be_loaded_is_a_problem(capsys, monkeypatch):
+    def broken():
+        raise ModuleNotFoundError("No module named 'gone'")
+
+    monkeypatch.setattr(doctor_cmd.keyring, "get_keyring", broken)
+    code, report = doctor_json(capsys)
+    assert code == 1
+    assert report["keyring"]["backend"] is None
+    assert report["problems"] == ["the keyring cannot be used: ModuleNotFoundError: No module named 'gone'"]
+
+
+def test_without_qt_the_window_cannot_open(capsys, monkeypatch):
+    def no_qt(name):
+        raise ImportError(f"No module named '{name}'")
+
+    monkeypatch.setattr(doctor_cmd.importlib, "import_module", no_qt)
+    code, report = doctor_json(capsys)
+    assert code == 1
+    assert report["qt"]["version"] is None
+    assert report["problems"] == ["Qt (PySide6) cannot be loaded, so the window cannot open: "
+                                  "No module named 'PySide6'"]
+
+
+@pytest.mark.parametrize(("variable", "platform", "expected"), [
+    ("", "win32", ("windows",)),
+    ("", "darwin", ("cocoa",)),
+    ("", "linux", ("xcb", "wayland")),
+    ("offscreen", "linux", ("offscreen",)),
+    ("windows:darkmode=2", "win32", ("windows",)),
+    ("wayland;xcb", "linux", ("wayland",)),
+])
+def test_the_platform_plugin_needed(monkeypatch, variable, platform, expected):
+    monkeypatch.setenv("QT_QPA_PLATFORM", variable)
+    monkeypatch.setattr(sys, "platform", platform)
+    assert doctor_cmd._platforms_needed() == expected
+
+
+def test_the_text_report(capsys, isolated_data_dir):
+    pytest.importorskip("PySide6")
+    assert main(["doctor"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith(f"ct-desktop {__version__} (Python ")
+    assert out[1] == f"Data folder: {isolated_data_dir} (not created yet; database not yet made)"
+    assert out[2] == "Keyring: keyring_backend.FileTestKeyring"
+    assert out[3].startswith("  backends found: ") and "SecretService" in out[3]
+    assert out[5].startswith("Qt: ")
+    assert out[-1] == "No problems found."
