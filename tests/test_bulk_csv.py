@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from pathlib import Path
 
 import pytest
+from sample_returns import care_home_values, home_care_values
 
 from ct_desktop.bulk_csv.cells import parse_period_cell
 from ct_desktop.bulk_csv.layout import column_letter, protected, unprotected
@@ -20,7 +20,6 @@ from ct_desktop.models import NOT_KNOWN, Location, ReturnState
 from ct_desktop.period import Period, PeriodError
 from ct_desktop.store import open_store
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 HOME = Location("1-101", "Sunny Care", "care_home", "Leeds")
 AWAY = Location("1-102", "Sea View", "care_home", "Leeds")
 AGENCY = Location("1-202", "Home Help", "home_care", "York")
@@ -36,14 +35,6 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
 
 def one_line_each(err: str) -> bool:
     return "Traceback" not in err and all(line.startswith("ct-desktop: ") for line in err.splitlines())
-
-
-def care_home_values() -> dict:
-    return json.loads((EXAMPLES / "care_home-2026-09.json").read_text())["values"]
-
-
-def home_care_values() -> dict:
-    return json.loads((EXAMPLES / "home_care-2026-07.json").read_text())
 
 
 @pytest.fixture

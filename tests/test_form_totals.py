@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import shutil
-from pathlib import Path
 
 import pytest
+from sample_returns import care_home_values
 
 from ct_desktop.forms.catalogue import DEFINITIONS_DIR, DefinitionError, form_for, load_catalogue
 from ct_desktop.forms.totals import compute_total, section_totals
 from ct_desktop.period import Period
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SEPTEMBER = Period(2026, 9)
 
 
@@ -23,7 +21,7 @@ def care_home():
 
 @pytest.fixture
 def values():
-    return json.loads((EXAMPLES / "care_home-2026-09.json").read_text())["values"]
+    return care_home_values()
 
 
 def test_the_care_home_form_declares_beds_and_headcount_totals(care_home):

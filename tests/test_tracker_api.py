@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import uuid
 from pathlib import Path
@@ -11,14 +10,14 @@ from typing import Any
 
 import pytest
 import requests
+from sample_returns import care_home_values, home_care_values
 from tracker_server import API, add_provider, running_tracker
 from tracker_server import submission_body as submission
 
 from ct_desktop.period import Period
 
-ROOT = Path(__file__).resolve().parents[1]
-CARE_HOME_SEPTEMBER = json.loads((ROOT / "examples" / "care_home-2026-09.json").read_text())["values"]
-HOME_CARE_JULY = json.loads((ROOT / "examples" / "home_care-2026-07.json").read_text())
+CARE_HOME_SEPTEMBER = care_home_values()
+HOME_CARE_JULY = home_care_values()
 FLU_KEYS = ("flu_vacc_direct", "flu_vacc_agency", "flu_vacc_residents")
 RECEIPT_RE = re.compile(r"^CT-1-101-2026-09-r(\d+)-[0-9A-F]{8}$")
 

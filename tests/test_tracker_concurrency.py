@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -11,14 +10,14 @@ from typing import Any
 
 import pytest
 import requests
+from sample_returns import care_home_values
 from tracker_server import API, add_provider, running_tracker, serving, submission_body
 
 from ct_tracker.app import create_app
 from ct_tracker.database import CONFLICT, CREATED, REPLAYED, TrackerDatabase
 from ct_tracker.submission import Submission
 
-ROOT = Path(__file__).resolve().parents[1]
-CARE_HOME_SEPTEMBER = json.loads((ROOT / "examples" / "care_home-2026-09.json").read_text())["values"]
+CARE_HOME_SEPTEMBER = care_home_values()
 SENDERS = 8
 RETURN_PATH = f"{API}/locations/1-101/returns/2026-09"
 

@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import shutil
 from pathlib import Path
 
 import pytest
 import requests
+from sample_returns import care_home_values
 from tracker_server import API, add_provider, running_tracker, serving, submission_body
 
 from ct_desktop.forms.catalogue import DEFINITIONS_DIR, load_catalogue
 from ct_tracker.access import RateLimiter, parse_rate_limit
 from ct_tracker.app import create_app
 
-ROOT = Path(__file__).resolve().parents[1]
-CARE_HOME_SEPTEMBER = json.loads((ROOT / "examples" / "care_home-2026-09.json").read_text())["values"]
+CARE_HOME_SEPTEMBER = care_home_values()
 RETURN_PATH = f"{API}/locations/1-101/returns/2026-09"
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from sample_returns import FLU_SEASON_RETURNS as RETURNS
+from sample_returns import care_home_return, home_care_return
 
 from ct_desktop.forms.catalogue import form_for
 from ct_desktop.forms.findings import ERROR, WARNING, Finding, errors, has_errors, warnings
@@ -13,42 +15,6 @@ from ct_desktop.period import Period
 
 SEPTEMBER = Period(2026, 9)
 JULY = Period(2026, 7)
-
-
-def care_home_return(**changes) -> dict:
-    """A complete, consistent care-home return for a month in flu season."""
-    values = {
-        "beds_max_capacity": 40, "beds_occupied": 35, "beds_vacant_reserved": 1, "beds_vacant_accepting": 2,
-        "beds_vacant_unavailable": 2, "beds_unavailable_reasons": ["staffing"],
-        "staff_direct_nurses": 6, "staff_direct_care": 38, "staff_direct_noncare": 12,
-        "staff_agency_nurses": 1, "staff_agency_care": 4, "staff_agency_noncare": 0,
-        "sponsor_licence": "yes", "visa_direct_nurses": 2, "visa_direct_care": 9, "visa_direct_noncare": 0,
-        "absent_covid_direct_nurses": 0, "absent_covid_direct_care": 1, "absent_covid_direct_noncare": 0,
-        "absent_other_direct_nurses": 0, "absent_other_direct_care": 2, "absent_other_direct_noncare": 1,
-        "hours_direct_total": 7420.5, "hours_direct_overtime": 310, "hours_agency": 512,
-        "covid_vacc_direct": 20, "covid_vacc_agency": 1, "covid_vacc_residents": 30,
-        "flu_vacc_direct": 14, "flu_vacc_agency": 0, "flu_vacc_residents": 28,
-        "visits_into_location": "yes", "visits_out_of_location": "yes",
-    }
-    values.update(changes)
-    return values
-
-
-def home_care_return(**changes) -> dict:
-    """A complete, consistent home-care return for a month in flu season."""
-    values = {
-        "people_supported": 120, "packages_returned_la_nhs": 2, "packages_returned_self": 0,
-        "spare_capacity_hours": 35, "staff_direct_care": 54, "staff_agency_care": 3,
-        "sponsor_licence": "yes", "visa_direct_care": 5,
-        "absent_covid_direct_care": 0, "absent_other_direct_care": 3,
-        "hours_direct_total": 6890, "hours_direct_overtime": 240.25, "hours_agency": 210,
-        "covid_vacc_staff": 18, "flu_vacc_staff": 12,
-    }
-    values.update(changes)
-    return values
-
-
-RETURNS = {"care_home": care_home_return, "home_care": home_care_return}
 FLU_FIELDS = {"care_home": ("flu_vacc_direct", "flu_vacc_agency", "flu_vacc_residents"),
               "home_care": ("flu_vacc_staff",)}
 VISA_FIELDS = {"care_home": ("visa_direct_nurses", "visa_direct_care", "visa_direct_noncare"),

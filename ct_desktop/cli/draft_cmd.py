@@ -13,7 +13,7 @@ import sys
 from typing import Any
 
 from ct_desktop.cli.common import EXIT_BAD_INPUT, CliError, parse_period, print_json
-from ct_desktop.cli.draft_view import describe_draft, draft_json, shown_or_blank
+from ct_desktop.cli.draft_view import ShownReturn, describe_draft, draft_json, shown_or_blank
 from ct_desktop.cli.store_session import add_by_option, count, opened_store, who_is_working
 from ct_desktop.forms.findings import errors, warnings
 from ct_desktop.forms.model import FormDefinition, ValueProblem
@@ -83,15 +83,19 @@ def run_show(args: argparse.Namespace) -> int:
     period = parse_period(args.period)
     with opened_store(args) as store:
         location = store.location(args.location)
-        form = store.form_for(location, period)
-        draft = store.get_return(location.id, period)
-        findings = store.findings(location.id, period)
-        history = store.history(location.id, period)
-        queued = [item for item in store.outbox_items(location.id) if item.period == period]
+        shown = ShownReturn(
+            location=location,
+            form=store.form_for(location, period),
+            period=period,
+            draft=store.get_return(location.id, period),
+            findings=store.findings(location.id, period),
+            history=store.history(location.id, period),
+            queued=[item for item in store.outbox_items(location.id) if item.period == period],
+        )
     if args.json:
-        print_json(draft_json(location, form, period, draft, findings, history, queued))
+        print_json(draft_json(shown))
     else:
-        print(describe_draft(location, form, period, draft, findings, history, queued))
+        print(describe_draft(shown))
     return 0
 
 

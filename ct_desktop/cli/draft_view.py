@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from ct_desktop.cli.store_session import count, finding_line
@@ -26,46 +27,46 @@ HISTORY_LINES = 40  # the text view shows the latest ones; --json gives them all
 NOT_STARTED = "not started"
 
 
-def describe_draft(
-    location: Location,
-    form: FormDefinition,
-    period: Period,
-    draft: ReturnDraft | None,
-    findings: list[Finding],
-    history: list[HistoryEntry],
-    queued: list[OutboxItem],
-) -> str:
+@dataclass(frozen=True)
+class ShownReturn:
+    """What ``draft show`` reads about one location's return for one month."""
+
+    location: Location
+    form: FormDefinition
+    period: Period
+    draft: ReturnDraft | None
+    findings: list[Finding]
+    history: list[HistoryEntry]
+    queued: list[OutboxItem]  # its submissions still in the outbox
+
+
+def describe_draft(shown: ShownReturn) -> str:
     """The return as text a manager can read on a terminal (ASCII only: Windows consoles vary)."""
+    location, form, period = shown.location, shown.form, shown.period
     lines = [f"{location.name} ({location.id}), {location.service_type}, {period.label} (form {form.version})"]
-    lines += _state_lines(draft, queued)
-    lines += _field_lines(form, period, draft, findings)
-    lines += _finding_lines(findings)
-    lines += _history_lines(history)
+    lines += _state_lines(shown.draft, shown.queued)
+    lines += _field_lines(form, period, shown.draft, shown.findings)
+    lines += _finding_lines(shown.findings)
+    lines += _history_lines(shown.history)
     return "\n".join(lines)
 
 
-def draft_json(
-    location: Location,
-    form: FormDefinition,
-    period: Period,
-    draft: ReturnDraft | None,
-    findings: list[Finding],
-    history: list[HistoryEntry],
-    queued: list[OutboxItem],
-) -> dict[str, Any]:
+def draft_json(shown: ShownReturn) -> dict[str, Any]:
     """The same as one JSON object."""
-    data: dict[str, Any] = draft.as_dict() if draft else {
-        "location": location.id, "period": str(period), "state": "not_started", "form_version": form.version,
-        "base_revision": None, "values": {}, "not_known": [], "no_changes": False, "reviewed_by": None,
-        "reviewed_at": None, "submission_id": None, "tracker_messages": {}, "server_copy": None,
+    location = shown.location
+    data: dict[str, Any] = shown.draft.as_dict() if shown.draft else {
+        "location": location.id, "period": str(shown.period), "state": "not_started",
+        "form_version": shown.form.version, "base_revision": None, "values": {}, "not_known": [],
+        "no_changes": False, "reviewed_by": None, "reviewed_at": None, "submission_id": None,
+        "tracker_messages": {}, "server_copy": None,
     }
     data["location_name"] = location.name
     data["service_type"] = location.service_type
-    data["findings"] = [finding.as_dict() for finding in findings]
-    data["history"] = [entry.as_dict() for entry in history]
-    last = last_edit(history)
+    data["findings"] = [finding.as_dict() for finding in shown.findings]
+    data["history"] = [entry.as_dict() for entry in shown.history]
+    last = last_edit(shown.history)
     data["last_edit"] = last.as_dict() if last else None
-    data["outbox"] = [item.as_dict() for item in queued]
+    data["outbox"] = [item.as_dict() for item in shown.queued]
     return data
 
 

@@ -47,6 +47,23 @@ def change_text(entry: HistoryEntry) -> str:
     return entry.detail
 
 
+def _headed_box(title: QLabel, choice_label: str, choice: QComboBox, body: QWidget, *below: QWidget) -> QGroupBox:
+    """A box headed by its title and a labelled drop-down; the body takes the height, the rest go under it."""
+    box = QGroupBox()
+    layout = QVBoxLayout(box)
+    heading = QHBoxLayout()
+    heading.addWidget(title, 1)
+    label = QLabel(choice_label)
+    label.setBuddy(choice)
+    heading.addWidget(label)
+    heading.addWidget(choice)
+    layout.addLayout(heading)
+    layout.addWidget(body, 1)
+    for widget in below:
+        layout.addWidget(widget)
+    return box
+
+
 class HistoryView(QWidget):
     """A location and month: the trend chart above, the change list (newest first, filterable) below."""
 
@@ -112,27 +129,8 @@ class HistoryView(QWidget):
         top.addWidget(self.location_combo, 1)
         top.addSpacing(12)
         top.addWidget(self.picker)
-        chart_box = QGroupBox()
-        chart_layout = QVBoxLayout(chart_box)
-        row = QHBoxLayout()
-        row.addWidget(self.chart_title, 1)
-        series_label = QLabel("&Figure:")
-        series_label.setBuddy(self.series_combo)
-        row.addWidget(series_label)
-        row.addWidget(self.series_combo)
-        chart_layout.addLayout(row)
-        chart_layout.addWidget(self.chart, 1)
-        chart_layout.addWidget(self.summary)
-        changes_box = QGroupBox()
-        changes_layout = QVBoxLayout(changes_box)
-        row = QHBoxLayout()
-        row.addWidget(self.changes_title, 1)
-        filter_label = QLabel("&Show:")
-        filter_label.setBuddy(self.filter_combo)
-        row.addWidget(filter_label)
-        row.addWidget(self.filter_combo)
-        changes_layout.addLayout(row)
-        changes_layout.addWidget(self.table, 1)
+        chart_box = _headed_box(self.chart_title, "&Figure:", self.series_combo, self.chart, self.summary)
+        changes_box = _headed_box(self.changes_title, "&Show:", self.filter_combo, self.table)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(chart_box)
         splitter.addWidget(changes_box)

@@ -1,6 +1,10 @@
-"""Complete returns from examples/ and a way to record one as accepted, for the UI tests.
+"""The one source of complete sample returns (from examples/), the two locations they are for, and a way
+to record one as accepted.
 
-    from sample_returns import accept, care_home_values, summer_care_home_values, home_care_values
+    from sample_returns import CARE_HOME, HOME_CARE, accept, care_home_values, home_care_values
+
+The validation tests take a return as asked in flu season and change one answer at a time:
+``care_home_return(beds_occupied=36)``, ``home_care_return(...)`` or ``FLU_SEASON_RETURNS[service_type]``.
 """
 
 from __future__ import annotations
@@ -8,11 +12,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ct_desktop.models import AcceptedRevision
+from ct_desktop.models import AcceptedRevision, Location
 from ct_desktop.period import Period
 from ct_desktop.store import Store
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+CARE_HOME = Location("1-101", "Sunny Care", "care_home", "Leeds")
+HOME_CARE = Location("1-202", "Home Help", "home_care", "York")
 
 
 def care_home_values() -> dict:
@@ -26,8 +32,22 @@ def summer_care_home_values() -> dict:
 
 
 def home_care_values() -> dict:
-    """A complete, valid July home care return."""
+    """A complete, valid July home care return (no sponsorship licence, no flu question)."""
     return json.loads((EXAMPLES / "home_care-2026-07.json").read_text())
+
+
+def care_home_return(**changes) -> dict:
+    """The September care home return with ``changes`` made: complete and consistent without them."""
+    return {**care_home_values(), **changes}
+
+
+def home_care_return(**changes) -> dict:
+    """The July home care return as asked in flu season, from a provider with a sponsorship licence (so
+    visa and flu answers too), with ``changes`` made: complete and consistent without them."""
+    return {**home_care_values(), "sponsor_licence": "yes", "visa_direct_care": 5, "flu_vacc_staff": 12, **changes}
+
+
+FLU_SEASON_RETURNS = {"care_home": care_home_return, "home_care": home_care_return}
 
 
 def accept(store: Store, location_id: str, period: Period, values: dict, *, revision: int = 1, by: str = "AB",

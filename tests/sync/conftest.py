@@ -4,10 +4,11 @@ own data folder with a clock the test moves, and an engine that never sleeps."""
 from __future__ import annotations
 
 import pytest
-from sync_support import CARE_HOME, HOME_CARE, Clock, Tracker, make_engine, quick_client
+from local_store import Clock, open_with_sample_locations
+from sync_support import Tracker, make_engine, quick_client
 from tracker_server import add_provider, running_tracker
 
-from ct_desktop.store import Store, open_store
+from ct_desktop.store import Store
 from ct_desktop.sync.client import TrackerClient
 from ct_desktop.sync.engine import OutboxEngine
 
@@ -27,9 +28,7 @@ def tracker(tmp_path) -> Tracker:
 
 @pytest.fixture
 def store(isolated_data_dir, clock) -> Store:
-    opened = open_store(isolated_data_dir, clock=clock)
-    opened.add_location(CARE_HOME)
-    opened.add_location(HOME_CARE)
+    opened = open_with_sample_locations(isolated_data_dir, clock)
     yield opened
     opened.close()
 

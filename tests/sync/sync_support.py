@@ -1,9 +1,9 @@
-"""Helpers of the sync tests: a clock the test moves, the running tracker, complete returns, queueing."""
+"""Helpers of the sync tests: the running tracker, queueing, an engine and a client with quick settings.
+
+The clock and the store are in local_store, the complete returns in sample_returns."""
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import random
 import socket
 from contextlib import closing
@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import requests
+from local_store import Clock
+from sample_returns import home_care_values, summer_care_home_values
 
-from ct_desktop.collection_window import LONDON
 from ct_desktop.models import Location, OutboxItem
 from ct_desktop.period import Period
 from ct_desktop.store import Store
@@ -20,29 +21,12 @@ from ct_desktop.sync.client import TrackerClient
 from ct_desktop.sync.engine import OutboxEngine, RetryPolicy
 from ct_tracker.database import TrackerDatabase
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-CARE_HOME = Location("1-101", "Sunny Care", "care_home", "Leeds")
-HOME_CARE = Location("1-202", "Home Help", "home_care", "York")
 SEPTEMBER = Period(2026, 9)
 JULY = Period(2026, 7)
 # Generous, so that a loaded CI machine never turns a plain answer into a timeout (the fault run sets its
 # own short one, so that the proxy's "delay" is a timeout there).
 QUICK_TIMEOUT = (5.0, 10.0)
 FAST_POLICY = RetryPolicy(base_seconds=10.0, max_seconds=120.0, jitter=0.5, max_attempts=50)
-
-
-class Clock:
-    """A clock the test moves by hand; the store and the engine ask it for 'now'."""
-
-    def __init__(self) -> None:
-        self.moment = dt.datetime(2026, 9, 9, 10, 0, tzinfo=LONDON)
-
-    def __call__(self) -> dt.datetime:
-        return self.moment
-
-    def advance(self, **delta: float) -> dt.datetime:
-        self.moment += dt.timedelta(**delta)
-        return self.moment
 
 
 @dataclass
@@ -70,25 +54,22 @@ class Tracker:
         return answer.json() if answer.status_code == 200 else None
 
 
-def care_home_values() -> dict:
-    """A complete, valid September care home return (flu questions answered)."""
-    return json.loads((EXAMPLES / "care_home-2026-09.json").read_text())["values"]
-
-
-def summer_care_home_values() -> dict:
-    """The same return without the flu questions, as asked April to August."""
-    return {k: v for k, v in care_home_values().items() if not k.startswith("flu_")}
-
-
-def home_care_values() -> dict:
-    """A complete, valid home care return."""
-    return json.loads((EXAMPLES / "home_care-2026-07.json").read_text())
-
-
 def queue(store: Store, location_id: str, period: Period, values: dict, by: str = "AB") -> OutboxItem:
     """Enter a return's values and submit it; the outbox item."""
     store.set_values(location_id, period, values, by)
     return store.submit(location_id, period, by, confirm_warnings=True).item
+
+
+def queue_summer_months(store: Store, locations: list[Location], months: list[Period]) -> dict[tuple[str, str], str]:
+    """Add each location and queue its complete return (no flu questions) for each month; the submission
+    ids by (location id, "YYYY-MM")."""
+    sent = {}
+    for location in locations:
+        store.add_location(location)
+        values = summer_care_home_values() if location.service_type == "care_home" else home_care_values()
+        for month in months:
+            sent[(location.id, str(month))] = queue(store, location.id, month, values).submission_id
+    return sent
 
 
 def item_of(store: Store, submission_id: str) -> OutboxItem | None:

@@ -11,7 +11,8 @@ import sys
 import keyring
 import pytest
 from keyring.backends import fail
-from sync_support import JULY, SEPTEMBER, care_home_values, free_port, home_care_values
+from sample_returns import care_home_values, home_care_values
+from sync_support import JULY, SEPTEMBER, free_port
 
 from ct_desktop.cli import main
 from ct_desktop.credentials import load_token, save_token

@@ -6,7 +6,8 @@ from __future__ import annotations
 import keyring
 import pytest
 from keyring.backends import fail
-from sync_support import SEPTEMBER, care_home_values, free_port
+from sample_returns import care_home_values
+from sync_support import SEPTEMBER, free_port
 from tracker_server import add_provider, running_tracker, submission_body
 
 from ct_desktop.credentials import CredentialsUnavailable, load_token, save_token

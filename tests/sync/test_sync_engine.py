@@ -7,19 +7,8 @@ from contextlib import closing
 
 import pytest
 from fault_proxy import FaultPlan, FaultProxy
-from sync_support import (
-    CARE_HOME,
-    FAST_POLICY,
-    JULY,
-    SEPTEMBER,
-    care_home_values,
-    free_port,
-    home_care_values,
-    item_of,
-    make_engine,
-    queue,
-    quick_client,
-)
+from sample_returns import CARE_HOME, care_home_values, home_care_values
+from sync_support import FAST_POLICY, JULY, SEPTEMBER, free_port, item_of, make_engine, queue, quick_client
 from tracker_server import add_provider, running_tracker
 
 from ct_desktop.credentials import load_token, save_token

@@ -8,7 +8,8 @@ from contextlib import closing
 
 import pytest
 from fault_proxy import FAULTS, FaultPlan, FaultProxy
-from sync_support import Clock, home_care_values, make_engine, queue, summer_care_home_values
+from local_store import Clock
+from sync_support import make_engine, queue_summer_months
 from tracker_server import add_provider, running_tracker
 
 from ct_desktop.models import Location, ReturnState
@@ -33,12 +34,7 @@ def test_every_return_reaches_the_tracker_exactly_once_through_faults(isolated_d
     clock = Clock()
     policy = RetryPolicy(base_seconds=5, max_seconds=60, max_attempts=50)
     with open_store(isolated_data_dir, clock=clock) as store:
-        sent = {}
-        for location in LOCATIONS:
-            store.add_location(location)
-            values = summer_care_home_values() if location.service_type == "care_home" else home_care_values()
-            for month in MONTHS:
-                sent[(location.id, str(month))] = queue(store, location.id, month, values).submission_id
+        sent = queue_summer_months(store, LOCATIONS, MONTHS)
         assert len(sent) >= 30
 
         plan = FaultPlan(weights=WEIGHTS, seed=seed)

@@ -12,7 +12,7 @@ import time
 
 import pytest
 from fault_proxy import FaultPlan, FaultProxy
-from sync_support import home_care_values, queue, summer_care_home_values
+from sync_support import queue_summer_months
 from tracker_server import add_provider, running_tracker
 
 from ct_desktop.models import Location, ReturnState
@@ -46,12 +46,7 @@ def test_a_sync_killed_at_random_moments_sends_each_return_exactly_once(isolated
     db_path = tmp_path / "tracker.db"
     token = add_provider(db_path, "Rose Care", {loc.id: loc.service_type for loc in LOCATIONS})
     with open_store(isolated_data_dir) as store:
-        sent = {}
-        for location in LOCATIONS:
-            store.add_location(location)
-            values = summer_care_home_values() if location.service_type == "care_home" else home_care_values()
-            for month in MONTHS:
-                sent[(location.id, str(month))] = queue(store, location.id, month, values).submission_id
+        sent = queue_summer_months(store, LOCATIONS, MONTHS)
 
     # Every other request is held a little, so that a kill often lands while a request is on its way.
     plan = FaultPlan(weights={"pass": 1, "delay": 1}, seed=randomness.randrange(10**6))

@@ -3,7 +3,8 @@ meets a conflict and sees both copies; the tracker keeps the first's values; not
 
 from __future__ import annotations
 
-from sync_support import SEPTEMBER, care_home_values
+from sample_returns import care_home_values
+from sync_support import SEPTEMBER
 
 from ct_desktop.models import ReturnState
 from ct_desktop.store import open_store

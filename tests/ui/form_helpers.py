@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QCheckBox, QRadioButton, QWidget
+from sample_returns import summer_care_home_values
 
 from ct_desktop.models import Location
 from ct_desktop.period import Period
 from ct_desktop.store import Store
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 HOME = Location("1-101", "Sunny Care", "care_home", "Leeds")
 SEPTEMBER = Period(2026, 9)
 AUGUST = Period(2026, 8)
-
-
-def september_values() -> dict:
-    """A complete, valid September care home return (examples/care_home-2026-09.json)."""
-    return json.loads((EXAMPLES / "care_home-2026-09.json").read_text())["values"]
 
 
 def accept(store: Store, period: Period, values: dict, revision: int = 1, by: str = "JB") -> None:
@@ -32,7 +24,7 @@ def accept(store: Store, period: Period, values: dict, revision: int = 1, by: st
 
 def accept_august(store: Store) -> dict:
     """August accepted, as asked in summer (no flu questions); returns its values."""
-    august = {k: v for k, v in september_values().items() if not k.startswith("flu_")}
+    august = summer_care_home_values()
     accept(store, AUGUST, august)
     return august
 

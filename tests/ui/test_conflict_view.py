@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from form_helpers import HOME, SEPTEMBER, click, september_values, show
+from form_helpers import HOME, SEPTEMBER, click, show
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
+from sample_returns import care_home_values
 
 from ct_desktop.models import NOT_KNOWN, HistoryAction, ReturnState
 from ct_desktop.ui.conflict_rows import OURS, THEIRS
@@ -18,7 +19,7 @@ def conflict(context):
     """Our September return was on its way when the tracker answered 409 with its own revision 3."""
     store = context.store
     store.add_location(HOME)
-    ours = september_values()
+    ours = care_home_values()
     store.set_values(HOME.id, SEPTEMBER, ours, "AB")
     item = store.submit(HOME.id, SEPTEMBER, "AB").item
     store.begin_attempt(item.submission_id)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from form_helpers import SEPTEMBER, september_values
+from form_helpers import SEPTEMBER
+from sample_returns import care_home_values
 
 from ct_desktop.collection_window import LONDON, collection_window
 from ct_desktop.forms.catalogue import form_for
@@ -80,7 +81,7 @@ def test_states_in_words():
 
 
 def test_what_each_question_and_the_summary_show():
-    values = dict(september_values(), beds_occupied=50)
+    values = dict(care_home_values(), beds_occupied=50)
     del values["hours_agency"]
     checked = present.check(CARE, SEPTEMBER, values, None)
     beds = present.row_messages(CARE, "beds_occupied", checked, {}, {"beds_occupied": ["too many"]})
@@ -99,10 +100,10 @@ def test_what_each_question_and_the_summary_show():
 
 
 def test_ready_to_send_only_without_errors_and_with_warnings_confirmed():
-    complete = present.check(CARE, SEPTEMBER, september_values(), None)
+    complete = present.check(CARE, SEPTEMBER, care_home_values(), None)
     assert present.send_status(ReturnState.DRAFT, complete, (), False) == (
         True, "Ready: every question is answered and there are no errors.")
-    warned = present.check(CARE, SEPTEMBER, dict(september_values(), beds_occupied=34), None)
+    warned = present.check(CARE, SEPTEMBER, dict(care_home_values(), beds_occupied=34), None)
     assert present.send_status(ReturnState.DRAFT, warned, (), False)[0] is False
     assert present.send_status(ReturnState.DRAFT, warned, (), True)[0] is True
     beds = {"beds_max_capacity": 40, "beds_occupied": 50, "beds_vacant_reserved": 0, "beds_vacant_accepting": 0,
@@ -116,7 +117,7 @@ def test_ready_to_send_only_without_errors_and_with_warnings_confirmed():
 
 
 def test_the_comparison_after_a_conflict():
-    ours = september_values()
+    ours = care_home_values()
     theirs = dict(ours, beds_occupied=33)
     conflicted = draft(ReturnState.CONFLICT, values=ours, not_known=frozenset(),
                        server_copy={"revision": 3, "values": dict(theirs, flu_vacc_agency=None),

@@ -13,12 +13,12 @@ from form_helpers import (
     accept_august,
     click,
     focus,
-    september_values,
     show,
     type_text,
 )
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
+from sample_returns import care_home_values
 
 from ct_desktop.models import NOT_KNOWN, HistoryAction, Location, ReturnState
 from ct_desktop.period import Period
@@ -64,7 +64,7 @@ def fill_by_typing(qtbot, view, values, skip=()):
 
 def test_a_complete_september_return_typed_field_by_field_is_checked_and_queued(qtbot, context, store):
     accept_august(store)
-    values = september_values()
+    values = care_home_values()
     view = open_view(qtbot, context)
     assert "Flu" not in view.findings.summary.text()
     assert view.rows["flu_vacc_direct"].editor.isEnabled()  # September: flu questions asked
@@ -103,7 +103,7 @@ def test_a_complete_september_return_typed_field_by_field_is_checked_and_queued(
 
 
 def test_a_changed_warning_must_be_confirmed_again_and_ctrl_enter_sends(qtbot, context, store):
-    store.set_values(HOME.id, SEPTEMBER, dict(september_values(), beds_occupied=34), "AB")
+    store.set_values(HOME.id, SEPTEMBER, dict(care_home_values(), beds_occupied=34), "AB")
     view = open_view(qtbot, context)
     click(qtbot, view.findings.confirm)
     assert view.send_button.isEnabled()
@@ -278,7 +278,7 @@ def test_no_horizontal_scrolling_at_a_small_screen_and_long_labels_wrap(qtbot, c
 
 
 def test_a_queued_return_says_what_an_edit_will_do_before_it_is_made(qtbot, context, store):
-    store.set_values(HOME.id, SEPTEMBER, september_values(), "AB")
+    store.set_values(HOME.id, SEPTEMBER, care_home_values(), "AB")
     store.submit(HOME.id, SEPTEMBER, "AB")
     view = open_view(qtbot, context)
     assert view.banner.isVisible()
@@ -297,7 +297,7 @@ def test_an_accepted_return_and_a_refused_one(qtbot, context, store):
     assert "If you change an answer, the accepted revision is kept" in view.banner.text.text()
     view.close()
 
-    store.set_values(HOME.id, SEPTEMBER, september_values(), "AB")
+    store.set_values(HOME.id, SEPTEMBER, care_home_values(), "AB")
     item = store.submit(HOME.id, SEPTEMBER, "AB").item
     store.mark_rejected(item.submission_id, {"beds_occupied": "more than the registered beds",
                                              "period": "collection not open"})

@@ -6,17 +6,15 @@ import re
 
 import pytest
 from PySide6.QtGui import QColor
-from sample_returns import accept, care_home_values, home_care_values, summer_care_home_values
+from sample_returns import CARE_HOME, HOME_CARE, accept, care_home_values, home_care_values, summer_care_home_values
 
 from ct_desktop.forms.catalogue import default_catalogue
-from ct_desktop.models import AcceptedRevision, Location
+from ct_desktop.models import AcceptedRevision
 from ct_desktop.period import Period
 from ct_desktop.ui.figures import SERIES, key_figures, series_for, trend_points
 from ct_desktop.ui.history_view import HistoryView
 from ct_desktop.ui.trend_chart import TrendChart, nice_scale
 
-CARE_HOME = Location("1-101", "Sunny Care", "care_home", "Leeds")
-HOME_CARE = Location("1-202", "Home Help", "home_care", "York")
 SEPTEMBER = Period(2026, 9)
 VACANT = next(s for s in SERIES if s.key == "beds_vacant")
 

@@ -7,15 +7,13 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
-from sample_returns import accept, care_home_values, home_care_values, summer_care_home_values
+from sample_returns import CARE_HOME, HOME_CARE, accept, care_home_values, home_care_values, summer_care_home_values
 
 from ct_desktop.collection_window import LONDON
 from ct_desktop.models import Location, ReturnState
 from ct_desktop.period import Period
 from ct_desktop.ui.home_view import HomeView
 
-CARE_HOME = Location("1-101", "Sunny Care", "care_home", "Leeds")
-HOME_CARE = Location("1-202", "Home Help", "home_care", "York")
 JUNE, JULY, AUGUST, SEPTEMBER = Period(2026, 6), Period(2026, 7), Period(2026, 8), Period(2026, 9)
 
 

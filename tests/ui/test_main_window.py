@@ -5,17 +5,14 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from sample_returns import accept, care_home_values, summer_care_home_values
+from sample_returns import CARE_HOME, HOME_CARE, accept, care_home_values, summer_care_home_values
 
-from ct_desktop.models import Location
 from ct_desktop.period import Period
 from ct_desktop.store import StoreError
 from ct_desktop.ui.conflict_view import ConflictView
 from ct_desktop.ui.form_view import ReturnFormView
 from ct_desktop.ui.main_window import MainWindow
 
-CARE_HOME = Location("1-101", "Sunny Care", "care_home", "Leeds")
-HOME_CARE = Location("1-202", "Home Help", "home_care", "York")
 AUGUST, SEPTEMBER = Period(2026, 8), Period(2026, 9)
 CTRL, SHIFT, ALT = (Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier,
                     Qt.KeyboardModifier.AltModifier)

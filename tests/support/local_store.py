@@ -1,0 +1,34 @@
+"""A local store for the store and sync tests: a clock the test moves by hand, and the store opened on the
+test's data folder with the two sample locations (CARE_HOME and HOME_CARE of sample_returns)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from sample_returns import CARE_HOME, HOME_CARE
+
+from ct_desktop.collection_window import LONDON
+from ct_desktop.store import Store, open_store
+
+
+class Clock:
+    """A clock the test moves by hand; the store (and the sync engine) ask it for 'now'."""
+
+    def __init__(self) -> None:
+        self.moment = dt.datetime(2026, 9, 9, 10, 0, tzinfo=LONDON)
+
+    def __call__(self) -> dt.datetime:
+        return self.moment
+
+    def advance(self, **delta: float) -> dt.datetime:
+        self.moment += dt.timedelta(**delta)
+        return self.moment
+
+
+def open_with_sample_locations(folder: Path, clock: Clock) -> Store:
+    """The store of ``folder``, asking ``clock`` for 'now', with CARE_HOME and HOME_CARE added."""
+    store = open_store(folder, clock=clock)
+    store.add_location(CARE_HOME)
+    store.add_location(HOME_CARE)
+    return store
