@@ -28,7 +28,7 @@ from ct_desktop.models import (
 )
 from ct_desktop.period import Period
 from ct_desktop.store.codec import short_moment, to_json, utc_text
-from ct_desktop.store.database import writing
+from ct_desktop.store.database import reading, writing
 from ct_desktop.store.errors import LifecycleError
 from ct_desktop.store.outbox import item_by_submission
 from ct_desktop.store.receipts import as_previous, last_accepted
@@ -100,19 +100,7 @@ def no_changes(
     Warnings do not stop it: the same figures were confirmed when they were last accepted.
     """
     with writing(db):
-        base = last_accepted(db, location.id, before=period)
-        if base is None:
-            raise LifecycleError(
-                f"no accepted return before {period.label} for {location.name}, so there is nothing to copy: "
-                "fill in this month's return and submit it", reason=NO_PREVIOUS)
-        row = find_return_row(db, location.id, period)
-        if row is not None:
-            _refuse_if_done(db, row, period)
-            _refuse_if_started(db, row, period)
-        values, not_known, dropped = copy_for(form, period, base)
-        findings = validate(form, period, values, sorted(not_known), as_previous(base))
-        if errors(findings):
-            raise _cannot_copy(form, period, base, errors(findings))
+        base, values, not_known, dropped, findings = _plan_no_changes(db, location, period, form)
         row = start_return(db, location, period, form, now)
         for key, value in values.items():
             write_answer(db, row["id"], key, value)
@@ -125,6 +113,37 @@ def no_changes(
         item = queue(db, row, form, period, values, not_known, by, now, detail, no_changes=True)
         draft = draft_from_row(db, find_return_row(db, location.id, period))  # type: ignore[arg-type]
     return Submission(item=item, draft=draft, findings=tuple(findings), copied_from=base, dropped=tuple(dropped))
+
+
+def check_no_changes(
+    db: sqlite_utils.Database, location: Location, period: Period, form: FormDefinition
+) -> tuple[AcceptedRevision, tuple[Finding, ...], tuple[str, ...]]:
+    """What "no changes" would do now, without doing it: (the accepted return it copies, the warnings
+    the copy has this month, the keys left out as not asked). Refused with the same LifecycleError
+    as no_changes, so the app can say so before anyone confirms a review.
+    """
+    with reading(db):
+        base, _, _, dropped, findings = _plan_no_changes(db, location, period, form)
+    return base, tuple(findings), tuple(dropped)
+
+
+def _plan_no_changes(
+    db: sqlite_utils.Database, location: Location, period: Period, form: FormDefinition
+) -> tuple[AcceptedRevision, dict[str, Any], set[str], list[str], list[Finding]]:
+    base = last_accepted(db, location.id, before=period)
+    if base is None:
+        raise LifecycleError(
+            f"no accepted return before {period.label} for {location.name}, so there is nothing to copy: "
+            "fill in this month's return and submit it", reason=NO_PREVIOUS)
+    row = find_return_row(db, location.id, period)
+    if row is not None:
+        _refuse_if_done(db, row, period)
+        _refuse_if_started(db, row, period)
+    values, not_known, dropped = copy_for(form, period, base)
+    findings = validate(form, period, values, sorted(not_known), as_previous(base))
+    if errors(findings):
+        raise _cannot_copy(form, period, base, errors(findings))
+    return base, values, not_known, dropped, findings
 
 
 def copy_for(

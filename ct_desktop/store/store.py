@@ -209,6 +209,14 @@ class Store:
         form = self.form_for(location, period)
         return lifecycle.no_changes(self._db, location, period, form, who(by), self.now())
 
+    @_translated
+    def check_no_changes(
+        self, location_id: str, period: Period
+    ) -> tuple[AcceptedRevision, tuple[Finding, ...], tuple[str, ...]]:
+        """What no_changes would copy (and its warnings, and the keys left out), or its LifecycleError; no write."""
+        location = self.location(location_id)
+        return lifecycle.check_no_changes(self._db, location, period, self.form_for(location, period))
+
     # Outbox (for the sync engine) ----------------------------------------------------------------
 
     @_translated

@@ -76,6 +76,15 @@ class NoChangesDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self.open_button.clicked.connect(self._open_instead)
         self._build()
+        self._check_first()
+
+    def _check_first(self) -> None:
+        # Asked before anyone ticks the review box: a month that cannot pass (the flu questions in
+        # September, a draft already started) is said at once, not after the person has confirmed.
+        try:
+            self._context.store.check_no_changes(self.location.id, self.period)
+        except StoreError as exc:
+            self._refused(exc)
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
@@ -126,15 +135,19 @@ class NoChangesDialog(QDialog):
         try:
             self.submission = self._context.store.no_changes(self.location.id, self.period, self._context.person)
         except StoreError as exc:
-            show_message(self.message, refusal_text(exc))
-            self.queue_button.setEnabled(False)
-            self.confirm_box.setEnabled(False)
-            self.open_button.setDefault(True)
-            self.open_button.setFocus()
+            self._refused(exc)
             return
         self._context.events.return_changed.emit(self.location.id, str(self.period))
         self.queued.emit(self.submission)
         super().accept()
+
+    def _refused(self, exc: StoreError) -> None:
+        show_message(self.message, refusal_text(exc))
+        self.confirm_box.setChecked(False)
+        self.queue_button.setEnabled(False)
+        self.confirm_box.setEnabled(False)
+        self.open_button.setDefault(True)
+        self.open_button.setFocus()
 
     def _open_instead(self) -> None:
         self.open_return_requested.emit()

@@ -119,3 +119,25 @@ def test_editing_a_queued_no_changes_return_makes_it_an_ordinary_draft(store, ac
     draft = store.set_value(HOME, OCTOBER, "beds_occupied", 34, "CD").draft
     assert (draft.state, draft.no_changes, draft.reviewed_by) == (ReturnState.DRAFT, False, None)
     assert store.outbox_items() == []
+
+
+def test_the_check_says_in_advance_what_no_changes_would_do_and_writes_nothing(store, accept, care_home_values):
+    accepted = accept(store, HOME, SEPTEMBER, care_home_values, revision=3)
+    base, found, dropped = store.check_no_changes(HOME, Period(2027, 4))
+    assert base == accepted
+    assert dropped == ("flu_vacc_agency", "flu_vacc_direct", "flu_vacc_residents")  # not asked in April
+    assert store.get_return(HOME, Period(2027, 4)) is None
+    with pytest.raises(LifecycleError) as refused:  # nothing earlier than September to copy
+        store.check_no_changes(HOME, SEPTEMBER.previous())
+    assert refused.value.reason == "no_previous"
+    history_before = store.history(HOME, SEPTEMBER)
+    store.check_no_changes(HOME, OCTOBER)
+    assert store.history(HOME, SEPTEMBER) == history_before and len(store.outbox_items()) == 0
+
+
+def test_the_check_refuses_september_for_the_flu_questions_like_no_changes(store, accept, summer_care_home_values):
+    accept(store, HOME, AUGUST, summer_care_home_values)
+    with pytest.raises(LifecycleError) as refused:
+        store.check_no_changes(HOME, SEPTEMBER)
+    assert refused.value.reason == "form_needs_more"
+    assert store.get_return(HOME, SEPTEMBER) is None

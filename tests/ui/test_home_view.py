@@ -115,10 +115,10 @@ def test_no_changes_in_september_is_refused_with_the_flu_questions_named(qtbot, 
     card = view.cards["1-101"]
     qtbot.mouseClick(card.no_changes_button, Qt.MouseButton.LeftButton)
     dialog = view.no_changes_dialog
-    dialog.confirm_box.setChecked(True)
-    qtbot.mouseClick(dialog.queue_button, Qt.MouseButton.LeftButton)
 
+    # Said at once, before anyone is asked to confirm a review that could not be sent.
     message = dialog.message.text()
+    assert not dialog.confirm_box.isEnabled() and dialog.open_button.isDefault()
     assert message.startswith("September 2026 asks for answers the return accepted for August 2026 does not have")
     assert "flu_vacc_direct" in message and "Open the return to answer what this month asks" in message
     assert dialog.isVisible() and not dialog.queue_button.isEnabled()
