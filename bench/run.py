@@ -1,0 +1,144 @@
+"""Benchmarks of ct-desktop on this machine, side by side with their targets, in one run.
+
+    python bench/run.py [--quick] [--json FILE]
+
+Measures: cold start of the app to its main window against a bare PySide6 window; a field edit
+committed to disk (median and p99); "no changes" for 200 locations offline; one sync of 1,000 queued
+returns to the reference tracker on the loopback; the app's peak memory with 200 locations.
+``--quick`` runs fewer repetitions and smaller batches (the sync figure is then projected to 1,000),
+to check that everything still runs; the README's figures come from a full run.
+
+Everything happens in one temporary folder, removed at the end: the user's data folder, settings and
+keyring are never used. The code measured is this checkout's (its root goes ahead of site-packages on
+the path of this process and of every process it starts), whatever ct-desktop may be installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import os
+import platform
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(1, str(REPO))  # [0] is bench/ itself, for the modules beside this one
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
+
+# The modules beside this one, and ct_desktop through them, are found through the path set just above.
+import startup  # noqa: E402
+import store_bench  # noqa: E402
+import sync_bench  # noqa: E402
+from report import table, write_json  # noqa: E402
+from seed import seed_app_folder  # noqa: E402
+from targets import build_measures  # noqa: E402
+
+from ct_desktop.store import open_store  # noqa: E402
+
+T = TypeVar("T")
+
+
+@dataclasses.dataclass(frozen=True)
+class Plan:
+    """How much of each benchmark to run."""
+
+    start_runs: int  # timed starts of each program, after one warm-up start of each
+    app_locations: int  # in the data folder of the start comparison
+    memory_runs: int
+    memory_locations: int
+    edits: int
+    no_changes_locations: int
+    sync_locations: int  # x 10 months = returns to sync
+
+
+FULL = Plan(start_runs=5, app_locations=20, memory_runs=3, memory_locations=200, edits=500,
+            no_changes_locations=200, sync_locations=100)
+QUICK = Plan(start_runs=2, app_locations=20, memory_runs=1, memory_locations=200, edits=100,
+             no_changes_locations=50, sync_locations=10)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run every benchmark, print the table, write the JSON if asked; 0 when all ran (targets or not)."""
+    parser = argparse.ArgumentParser(prog="python bench/run.py", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions, smaller batches")
+    parser.add_argument("--json", metavar="FILE", type=Path, help="also write the results as JSON")
+    args = parser.parse_args(argv)
+    plan = QUICK if args.quick else FULL
+    began = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="ct-bench-") as tmp:
+        work = Path(tmp)
+        # A guard: anything that looked for the default data folder would find this empty one.
+        os.environ["CT_DESKTOP_DATA_DIR"] = str(work / "default-data-folder-unused")
+        # Bytecode as an installed app has it (pip compiles on install), for every process started here:
+        # kept under ``work`` (written by the warm-up starts, nothing added to the checkout), even where
+        # PYTHONDONTWRITEBYTECODE is set, which would otherwise make every start compile ct_desktop afresh.
+        os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+        os.environ["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
+        results = run_all(plan, work)
+    measures = build_measures(plan, results)
+    seconds = time.perf_counter() - began
+    context = run_context(plan, args.quick, seconds)
+    print(f"\nct-desktop benchmarks, {context['date']}, {context['machine']}"
+          f"{' (--quick)' if args.quick else ''}, {seconds:.0f} s in all\n")
+    print(table(measures))
+    if args.json:
+        write_json(args.json, measures, context)
+    return 0
+
+
+def run_all(plan: Plan, work: Path) -> dict[str, object]:
+    """Each benchmark in turn, in its own folder under ``work``; their results by name."""
+    def seeded(name: str, locations: int) -> Path:
+        folder = work / name
+        with open_store(folder) as store:
+            seed_app_folder(folder, store, locations)
+        return folder
+
+    results: dict[str, object] = {}
+    results["starts"] = step(f"cold start: app ({plan.app_locations} locations) and bare window, "
+                             f"{plan.start_runs} runs each after a warm-up",
+                             lambda: startup.compare_starts(seeded("start", plan.app_locations), plan.start_runs))
+    results["memory"] = step(f"peak memory of the app with {plan.memory_locations} locations",
+                             lambda: startup.peak_memory(seeded("memory", plan.memory_locations), plan.memory_runs))
+    results["edits"] = step(f"{plan.edits} field edits",
+                            lambda: store_bench.time_field_edits(work / "edits", plan.edits))
+    results["no_changes"] = step(f"'no changes' for {plan.no_changes_locations} locations",
+                                 lambda: store_bench.time_no_changes(work / "no-changes", plan.no_changes_locations))
+    results["sync"] = step(f"sync of {plan.sync_locations * len(sync_bench.PERIODS)} returns",
+                           lambda: sync_bench.time_sync(work / "sync", plan.sync_locations))
+    return results
+
+
+def step(what: str, run: Callable[[], T]) -> T:
+    """Run one benchmark, saying on standard error what is running and how long it took (seeding included)."""
+    print(f"bench: {what}...", file=sys.stderr, flush=True)
+    began = time.perf_counter()
+    result = run()
+    print(f"bench:   done in {time.perf_counter() - began:.1f} s", file=sys.stderr, flush=True)
+    return result
+
+
+def run_context(plan: Plan, quick: bool, seconds: float) -> dict[str, object]:
+    """When and where the figures were taken."""
+    import PySide6
+
+    cores = os.cpu_count() or 0
+    return {
+        "date": dt.date.today().isoformat(),
+        "machine": f"{platform.system()} {platform.machine()}, {cores} core{'s' if cores != 1 else ''}",
+        "python": platform.python_version(),
+        "pyside6": PySide6.__version__,
+        "quick": quick,
+        "plan": dataclasses.asdict(plan),
+        "seconds": round(seconds, 1),
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main())

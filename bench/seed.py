@@ -1,0 +1,80 @@
+"""Data for the benchmarks, made through the store's public API as the app and the sync engine would.
+
+The figures come from examples/care_home-2026-09.json, the largest form (33 answers), so that every
+benchmark works on a return of realistic size. Everything goes into the folder the caller gives,
+always a temporary one: the user's data folder is never opened.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from ct_desktop.collection_window import now_london
+from ct_desktop.forms.catalogue import form_for
+from ct_desktop.models import Location
+from ct_desktop.period import Period
+from ct_desktop.settings import Settings, save_settings
+from ct_desktop.store import Store
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLE = REPO / "examples" / "care_home-2026-09.json"
+SERVICE_TYPE = "care_home"
+BY = "AB"
+
+
+def full_care_home_values() -> dict[str, Any]:
+    """Every answer of the example care home return, flu questions included."""
+    return json.loads(EXAMPLE.read_text(encoding="utf-8"))["values"]
+
+
+def care_home_values(period: Period) -> dict[str, Any]:
+    """The example's answers to the questions ``period`` asks (flu questions only September to March)."""
+    asked = {item.key for item in form_for(SERVICE_TYPE, period).asked_fields(period)}
+    return {key: value for key, value in full_care_home_values().items() if key in asked}
+
+
+def location_id(number: int) -> str:
+    """A CQC-like location id, unique per number."""
+    return f"1-{100000 + number}"
+
+
+def care_home(number: int) -> Location:
+    """The numbered bench care home."""
+    return Location(id=location_id(number), name=f"Bench House {number:03d}", service_type=SERVICE_TYPE,
+                    local_authority="Leeds", region="Yorkshire and The Humber")
+
+
+def add_care_homes(store: Store, count: int) -> list[str]:
+    """Add ``count`` care homes; their ids."""
+    return [store.add_location(care_home(number)).id for number in range(1, count + 1)]
+
+
+def accept(store: Store, location: str, period: Period, values: dict[str, Any], revision: int = 1) -> None:
+    """Enter, submit, 'send' and record the tracker's acceptance, as the sync engine would after a 201."""
+    store.set_values(location, period, values, BY)
+    submission = store.submit(location, period, BY, confirm_warnings=True)
+    store.begin_attempt(submission.item.submission_id)
+    store.mark_accepted(submission.item.submission_id, revision, store.now(),
+                        f"CT-{location}-{period}-r{revision}-BENCH000")
+
+
+def seed_app_folder(folder: Path, store: Store, count: int) -> None:
+    """A data folder as a care group would have it mid-month: the app opens straight on its main window.
+
+    Each location has last month accepted; of this month a third are queued, a third are drafts half
+    filled in, a third not started, so that the home view shows every kind of card.
+    """
+    save_settings(folder, Settings(person=BY, first_run_done=True))
+    this_month = Period.of(now_london().date())
+    last_month = this_month.previous()
+    previous_values, current_values = care_home_values(last_month), care_home_values(this_month)
+    half = dict(list(current_values.items())[: len(current_values) // 2])
+    for number, location in enumerate(add_care_homes(store, count)):
+        accept(store, location, last_month, previous_values)
+        if number % 3 == 0:
+            store.set_values(location, this_month, current_values, BY)
+            store.submit(location, this_month, BY, confirm_warnings=True)
+        elif number % 3 == 1:
+            store.set_values(location, this_month, half, BY)

@@ -1,0 +1,86 @@
+"""The issue's targets, and the results turned into report rows measured against them.
+
+Targets: the app on screen within 1.5x the time of a bare PySide6 window; a field edit committed in
+under 20 ms at the 99th percentile; 1,000 returns synced in under 30 s; the app under 250 MB. The
+"no changes" figure and the bare window's start have no target: they are shown for reading the others.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from report import Measure, ms
+from startup import PeakMemory, StartComparison
+from store_bench import EditTimes, NoChangesTime
+from sync_bench import SyncTime
+
+START_RATIO_MAX = 1.5
+EDIT_P99_MAX_S = 0.020
+SYNC_RETURNS = 1000
+SYNC_MAX_S = 30.0
+MEMORY_MAX_MB = 250
+MB = 1024 * 1024
+
+
+def build_measures(plan: Any, results: dict[str, Any]) -> list[Measure]:
+    """One row per measure, in the order of the issue."""
+    return [
+        *start_rows(results["starts"], plan.start_runs, plan.app_locations),
+        edit_row(results["edits"]),
+        no_changes_row(results["no_changes"]),
+        sync_row(results["sync"]),
+        memory_row(results["memory"], plan.memory_locations),
+    ]
+
+
+def start_rows(starts: StartComparison, runs: int, locations: int) -> list[Measure]:
+    """The bare window (the yardstick) and the app against it."""
+    bare = Measure("cold_start_bare", f"Cold start: bare PySide6 window (median of {runs})",
+                   f"{starts.bare_median:.2f} s", "-", None, {"median_s": starts.bare_median, "runs_s": starts.bare})
+    app = Measure("cold_start_app", f"Cold start: app to main window, {locations} locations (median of {runs})",
+                  f"{starts.app_median:.2f} s = {starts.ratio:.2f}x bare", f"<= {START_RATIO_MAX}x bare",
+                  starts.ratio <= START_RATIO_MAX,
+                  {"median_s": starts.app_median, "ratio": starts.ratio, "runs_s": starts.app})
+    return [bare, app]
+
+
+def edit_row(edits: EditTimes) -> Measure:
+    """A committed field edit: median and p99."""
+    return Measure("field_edit", f"Field edit committed to disk ({len(edits.seconds)} edits)",
+                   f"median {ms(edits.median)}, p99 {ms(edits.p99)}", f"p99 < {ms(EDIT_P99_MAX_S)}",
+                   edits.p99 < EDIT_P99_MAX_S,
+                   {"median_s": edits.median, "p99_s": edits.p99, "max_s": max(edits.seconds),
+                    "edits": len(edits.seconds)})
+
+
+def no_changes_row(result: NoChangesTime) -> Measure:
+    """"No changes" for a whole care group, offline."""
+    return Measure("no_changes", f"'No changes' for {result.locations} locations, offline",
+                   f"{result.seconds:.2f} s, {ms(result.per_location)} per location", "-", None,
+                   {"total_s": result.seconds, "per_location_s": result.per_location,
+                    "locations": result.locations})
+
+
+def sync_row(result: SyncTime) -> Measure:
+    """One sync of the whole outbox; a smaller batch (--quick) is projected to 1,000 at the same rate."""
+    projected = result.seconds * SYNC_RETURNS / result.returns
+    shown = f"{result.seconds:.1f} s ({result.per_second:.0f} returns/s), all accepted, " \
+            f"{result.revisions_on_tracker:,} revisions on the tracker"
+    if result.returns != SYNC_RETURNS:
+        shown += f"; {projected:.1f} s projected to {SYNC_RETURNS:,}"
+    return Measure("sync", f"Sync of {result.returns:,} queued returns to the tracker on the loopback", shown,
+                   f"{SYNC_RETURNS:,} in < {SYNC_MAX_S:.0f} s", projected < SYNC_MAX_S,
+                   {"seconds": result.seconds, "returns": result.returns, "returns_per_s": result.per_second,
+                    "projected_1000_s": projected, "revisions_on_tracker": result.revisions_on_tracker})
+
+
+def memory_row(memory: PeakMemory, locations: int) -> Measure:
+    """The app's peak RSS, beside the bare window's for scale."""
+    name = f"Peak memory (RSS) of the app, {locations} locations, main window shown"
+    figures = {"app_peak_bytes": memory.app, "bare_peak_bytes": memory.bare}
+    if memory.app is None:
+        return Measure("peak_memory", name, "not measurable on this platform (no os.wait4)",
+                       f"< {MEMORY_MAX_MB} MB", None, figures)
+    bare = f" (bare window: {memory.bare / MB:.0f} MB)" if memory.bare is not None else ""
+    return Measure("peak_memory", name, f"{memory.app / MB:.0f} MB{bare}", f"< {MEMORY_MAX_MB} MB",
+                   memory.app / MB < MEMORY_MAX_MB, figures)
