@@ -120,6 +120,22 @@ def now_london() -> dt.datetime:
     return dt.datetime.now(LONDON)
 
 
+def status_text(window: CollectionWindow, moment: dt.datetime) -> str:
+    """Where a moment stands in the window, e.g. 'open, 3 days left'."""
+    state = window.state_at(moment)
+    if state is WindowState.NOT_YET_OPEN:
+        days = window.days_until_open(moment)
+        return f"not open yet: opens in {_plural(days, 'day')}"
+    if state is WindowState.OPEN:
+        days = window.days_left(moment)
+        return "open, due today" if days == 0 else f"open, {_plural(days, 'day')} left"
+    return "closed"
+
+
+def _plural(count: int | None, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
 def _is_working_day(day: dt.date) -> bool:
     """Whether a day is neither a weekend day nor an England & Wales bank holiday."""
     return day.weekday() < 5 and day not in _bank_holidays(day.year)

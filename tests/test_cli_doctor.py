@@ -56,7 +56,9 @@ def test_a_keyring_that_cannot_be_loaded_is_a_problem(capsys, monkeypatch):
     def broken():
         raise ModuleNotFoundError("No module named 'gone'")
 
-    monkeypatch.setattr(doctor_cmd.keyring, "get_keyring", broken)
+    import keyring
+
+    monkeypatch.setattr(keyring, "get_keyring", broken)
     code, report = doctor_json(capsys)
     assert code == 1
     assert report["keyring"]["backend"] is None

@@ -1,7 +1,9 @@
 """``ct-desktop connect [--url URL]``: give this installation the tracker's address and a token.
 
 The token is read from standard input when it is not a terminal (``echo $TOKEN | ct-desktop connect
-...``), else asked for without echo. It is kept in the operating system's keyring only.
+...``), else asked for without echo. It is kept in the operating system's keyring only. The sync
+modules (requests, keyring) are imported when the command runs: every start of ct-desktop, the app
+included, builds the parser that registers this command.
 """
 
 from __future__ import annotations
@@ -11,11 +13,9 @@ import getpass
 import sys
 
 from ct_desktop.cli.common import CliError
-from ct_desktop.credentials import CredentialsUnavailable
 from ct_desktop.paths import resolve_data_dir
 from ct_desktop.settings import SettingsError, load_settings
 from ct_desktop.store import StoreError
-from ct_desktop.sync.connection import ConnectError, connect
 
 
 def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
@@ -36,6 +36,9 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
 
 def run(args: argparse.Namespace) -> int:
     """Connect and list the locations found."""
+    from ct_desktop.credentials import CredentialsUnavailable
+    from ct_desktop.sync.connection import ConnectError, connect
+
     folder = resolve_data_dir(getattr(args, "data_dir", None))
     url = args.url or _previous_url(folder)
     token = read_token(url)

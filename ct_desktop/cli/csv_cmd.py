@@ -1,7 +1,8 @@
 """``ct-desktop export-csv FILE`` and ``ct-desktop import-csv FILE``: the bulk template for spreadsheets.
 
 One row per location and month, one column per field key. The import checks every row first and
-saves nothing while any row has a problem, unless told to import the rows that have none.
+saves nothing while any row has a problem, unless told to import the rows that have none. The bulk_csv
+package is imported when one of the commands runs, not when the parser is built.
 """
 
 from __future__ import annotations
@@ -9,18 +10,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ct_desktop.bulk_csv import (
-    CsvUnreadable,
-    check_table,
-    csv_text,
-    delimiter_from_option,
-    export_table,
-    import_checked,
-    read_source,
-    read_table,
-    write_text,
-)
-from ct_desktop.cli import csv_report
 from ct_desktop.cli.common import EXIT_BAD_INPUT, EXIT_FINDINGS, CliError, parse_period
 from ct_desktop.cli.store_session import add_by_option, count, opened_store, this_month, who_is_working
 
@@ -68,6 +57,9 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
 
 def run_export(args: argparse.Namespace) -> int:
     """Write the CSV and say what it holds."""
+    from ct_desktop.bulk_csv import csv_text, export_table, write_text
+    from ct_desktop.cli import csv_report
+
     periods = [parse_period(text) for text in args.period] or [this_month()]
     delimiter = _delimiter(args.delimiter)
     with opened_store(args) as store:
@@ -87,6 +79,9 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     """Check the file, then save it (or the rows without problems), and report row by row."""
+    from ct_desktop.bulk_csv import CsvUnreadable, check_table, import_checked, read_source, read_table
+    from ct_desktop.cli import csv_report
+
     by = None if args.dry_run else who_is_working(args)
     try:
         table = read_table(args.file, read_source(args.file), _delimiter(args.delimiter))
@@ -113,6 +108,8 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def _delimiter(text: str | None) -> str | None:
+    from ct_desktop.bulk_csv import CsvUnreadable, delimiter_from_option
+
     try:
         return delimiter_from_option(text)
     except CsvUnreadable as exc:

@@ -4,7 +4,7 @@ The version, the data folder, the keyring that will keep the tracker token (and 
 backend ct-desktop can find), and whether Qt can open a window here. The first thing to ask for when
 something does not work on a care home's computer, and how the installer's test checks that the
 frozen build still finds the operating system's keyring: PyInstaller drops package metadata, and
-keyring finds its backends through it. Qt is imported only while the command runs.
+keyring finds its backends through it. Qt and keyring are imported only while the command runs.
 """
 
 from __future__ import annotations
@@ -14,16 +14,11 @@ import importlib
 import os
 import platform
 import sys
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import keyring
-from keyring.backend import get_all_keyring
-
 from ct_desktop import __version__
 from ct_desktop.cli.common import print_json
-from ct_desktop.credentials import what_to_install
 from ct_desktop.paths import resolve_data_dir
 from ct_desktop.store.database import DB_FILENAME
 
@@ -86,6 +81,13 @@ def data_folder(option: str | None) -> dict[str, Any]:
 
 def keyring_report() -> dict[str, Any]:
     """The keyring in use, the backends registered by entry point, and those usable on this computer."""
+    from importlib import metadata
+
+    import keyring
+    from keyring.backend import get_all_keyring
+
+    from ct_desktop.credentials import what_to_install
+
     found = []
     for entry in sorted(metadata.entry_points(group=KEYRING_ENTRY_POINTS), key=lambda e: e.name.lower()):
         try:

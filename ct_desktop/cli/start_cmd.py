@@ -15,8 +15,7 @@ import sys
 
 from ct_desktop import __version__
 from ct_desktop.cli.common import CliError
-from ct_desktop.cli.window_cmd import status_text
-from ct_desktop.collection_window import collection_window, now_london
+from ct_desktop.collection_window import collection_window, now_london, status_text
 from ct_desktop.paths import DataDirError, ensure_data_dir, resolve_data_dir
 from ct_desktop.period import Period, describe_day
 
@@ -43,6 +42,10 @@ def run(args: argparse.Namespace) -> int:
     except DataDirError as exc:
         raise CliError(str(exc)) from exc
     if display_available():
+        # This month's due date, which the main window shows, worked out before Qt is loaded: PySide6
+        # looks through the source of every module imported after it (for ``from __feature__ import``),
+        # which would nearly double the cost of loading the bank holiday calendar (hundreds of modules).
+        collection_window(Period.of(now_london().date()))
         try:
             app = importlib.import_module("ct_desktop.ui.app")  # Qt is loaded only here
         except ImportError as exc:

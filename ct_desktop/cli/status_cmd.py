@@ -8,8 +8,7 @@ from typing import Any
 
 from ct_desktop.cli.common import print_json
 from ct_desktop.cli.store_session import count, opened_store
-from ct_desktop.cli.window_cmd import status_text
-from ct_desktop.collection_window import collection_window, now_london
+from ct_desktop.collection_window import collection_window, now_london, status_text
 from ct_desktop.period import Period, describe_day
 from ct_desktop.store import Store
 

@@ -2,7 +2,8 @@
 
 Exit 0: everything sent and accepted; 3: something is left (waiting for the network or its next try,
 set aside, refused or in conflict: each is listed with why); 2: not connected, the token was refused,
-or the data folder cannot be used.
+or the data folder cannot be used. The sync engine (requests, keyring) is imported when the command
+runs, not when the parser is built.
 """
 
 from __future__ import annotations
@@ -12,12 +13,9 @@ import sys
 
 from ct_desktop.cli.common import EXIT_BAD_INPUT, CliError, print_json
 from ct_desktop.cli.store_session import opened_store
-from ct_desktop.credentials import CredentialsUnavailable
 from ct_desktop.period import Period
 from ct_desktop.settings import SettingsError
 from ct_desktop.store import Store, StoreError
-from ct_desktop.sync.connection import CONNECT_HINT, NotConnected
-from ct_desktop.sync.engine import sync_data_folder
 from ct_desktop.sync.report import SyncReport
 
 EXIT_LEFT_QUEUED = 3
@@ -40,6 +38,10 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
 
 def run(args: argparse.Namespace) -> int:
     """One run of the outbox; the report, and an exit code that says whether anything is left."""
+    from ct_desktop.credentials import CredentialsUnavailable
+    from ct_desktop.sync.connection import CONNECT_HINT, NotConnected
+    from ct_desktop.sync.engine import sync_data_folder
+
     try:
         report = sync_data_folder(getattr(args, "data_dir", None), include_waiting=args.retry_now)
     except (NotConnected, CredentialsUnavailable, SettingsError, StoreError) as exc:

@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 
 from ct_desktop.cli.common import parse_period, print_json
-from ct_desktop.collection_window import CollectionWindow, WindowState, collection_window, now_london
+from ct_desktop.collection_window import CollectionWindow, collection_window, now_london, status_text
 from ct_desktop.forms.catalogue import default_seasons
 from ct_desktop.period import describe_day
 
@@ -52,19 +52,3 @@ def describe(window: CollectionWindow, moment: dt.datetime) -> str:
     lines.append(f"  Flu questions: {asked} (flu season runs {flu.describe()})")
     lines.append(f"  Now:     {status_text(window, moment)}")
     return "\n".join(lines)
-
-
-def status_text(window: CollectionWindow, moment: dt.datetime) -> str:
-    """Where a moment stands in the window, e.g. 'open, 3 days left'."""
-    state = window.state_at(moment)
-    if state is WindowState.NOT_YET_OPEN:
-        days = window.days_until_open(moment)
-        return f"not open yet: opens in {_plural(days, 'day')}"
-    if state is WindowState.OPEN:
-        days = window.days_left(moment)
-        return "open, due today" if days == 0 else f"open, {_plural(days, 'day')} left"
-    return "closed"
-
-
-def _plural(count: int | None, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"

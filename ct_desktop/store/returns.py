@@ -7,7 +7,7 @@ step (withdrawing a queued return, starting a new revision) are committed togeth
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import sqlite_utils
@@ -42,6 +42,27 @@ def load_return(db: sqlite_utils.Database, location_id: str, period: Period) -> 
     with reading(db):
         row = find_return_row(db, location_id, period)
         return None if row is None else draft_from_row(db, row)
+
+
+def load_states(db: sqlite_utils.Database, keys: Iterable[tuple[str, Period]]) -> dict[tuple[str, Period], ReturnState]:
+    """The state of each started return among ``keys`` (location id, month), from one query.
+
+    A return not started has no entry. Only the states are read, not the answers: for the status bar and
+    lists that ask about many returns at once.
+    """
+    wanted = {(location_id, str(period)): (location_id, period) for location_id, period in keys}
+    periods = sorted({period for _, period in wanted})
+    if not periods:
+        return {}
+    # Asked by month (a handful of months, however many locations); the pairs asked for are picked out here.
+    marks = ", ".join("?" * len(periods))
+    rows = db.execute(f"SELECT location_id, period, state FROM returns WHERE period IN ({marks})", periods)
+    states = {}
+    for location_id, period, state in rows.fetchall():
+        key = wanted.get((location_id, period))
+        if key is not None:
+            states[key] = ReturnState(state)
+    return states
 
 
 def draft_from_row(db: sqlite_utils.Database, row: dict[str, Any]) -> ReturnDraft:

@@ -7,25 +7,20 @@ answers 200 with HTML means the network is not really there, and is treated as a
 
 from __future__ import annotations
 
-import ipaddress
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import requests
 
 from ct_desktop import __version__
+from ct_desktop.sync.address import TrackerUrlError, api_base  # noqa: F401  (TrackerUrlError, still offered here)
 
-API_PREFIX = "/api/v1"
 # (connect, read) seconds: a care home's Wi-Fi can be slow, but a hung request must not hold the queue.
 DEFAULT_TIMEOUT = (10.0, 30.0)
 USER_AGENT = f"ct-desktop/{__version__} python-requests/{requests.__version__}"
-
-
-class TrackerUrlError(ValueError):
-    """A tracker URL that cannot be used; the message says why."""
 
 
 class SyncError(Exception):
@@ -94,32 +89,6 @@ class Acceptance:
     accepted_at: str
     receipt: str
     replayed: bool = False  # True when the tracker had it already (200 to an identical resend)
-
-
-def api_base(tracker_url: str) -> str:
-    """The API base from the tracker URL a user typed; refuses plain http except to this machine."""
-    text = tracker_url.strip().rstrip("/")
-    parts = urlsplit(text)
-    if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise TrackerUrlError(f"'{tracker_url}' is not a web address: it should start with https://")
-    if parts.scheme == "http" and not is_loopback(parts.hostname):
-        raise TrackerUrlError(
-            f"'{tracker_url}' uses plain http: the tracker must be reached over https "
-            "(plain http is allowed only to this computer, for training)"
-        )
-    if parts.query or parts.fragment:
-        raise TrackerUrlError(f"'{tracker_url}' should not contain '?' or '#'")
-    return text if text.endswith(API_PREFIX) else text + API_PREFIX
-
-
-def is_loopback(host: str) -> bool:
-    """Whether a host name is this machine (localhost, 127.0.0.0/8, ::1)."""
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 @dataclass

@@ -17,15 +17,8 @@ from ct_desktop.models import Location
 from ct_desktop.paths import resolve_data_dir
 from ct_desktop.settings import load_settings, save_settings
 from ct_desktop.store import Store, StoreError, open_store
-from ct_desktop.sync.client import (
-    API_PREFIX,
-    SyncError,
-    TrackerClient,
-    TrackerUrlError,
-    TransientError,
-    Unauthorized,
-    api_base,
-)
+from ct_desktop.sync.address import TrackerUrlError, canonical_tracker_url
+from ct_desktop.sync.client import SyncError, TrackerClient, TransientError, Unauthorized
 from ct_desktop.sync.history import pull_history
 
 CONNECT_HINT = "ct-desktop connect --url URL"
@@ -38,12 +31,6 @@ class ConnectError(Exception):
 
 class NotConnected(Exception):
     """No tracker address or no token: the user has to connect (again) before sending."""
-
-
-def canonical_tracker_url(tracker_url: str) -> str:
-    """The tracker's root address as kept in settings and as the keyring key (no trailing /api/v1)."""
-    base = api_base(tracker_url)
-    return base[: -len(API_PREFIX)]
 
 
 def connect(data_dir: str | os.PathLike[str] | None, tracker_url: str, token: str, *,

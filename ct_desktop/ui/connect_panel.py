@@ -3,12 +3,12 @@
 Used by the first-run dialog, by Settings ("Reconnect") and when the tracker refuses the token. The
 work (checking the token, fetching locations, keeping the token in the keyring, pulling history) is
 ``ct_desktop.sync.connection.connect``, which may take a while on a slow line, so it never runs on the
-GUI thread. Errors are shown in the panel, in the words the connection module gives.
+GUI thread. Errors are shown in the panel, in the words the connection module gives. The connection
+module (and requests and keyring with it) is imported by that worker, not when the app starts.
 """
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 import shiboken6
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from ct_desktop.settings import load_settings
-from ct_desktop.sync.client import TrackerUrlError, api_base
+from ct_desktop.sync.address import TrackerUrlError, api_base
 from ct_desktop.ui.context import AppContext
 from ct_desktop.ui.theme import error_label, muted, show_message
 
@@ -35,8 +35,9 @@ URL_HINT = "https://… (the address your tracker gave you)"
 
 def connect_in_background(data_dir: Path, url: str, token: str) -> list:
     """The worker's job: ct_desktop.sync.connection.connect (imported here, off the GUI thread)."""
-    connection = importlib.import_module("ct_desktop.sync.connection")
-    return connection.connect(data_dir, url, token)
+    from ct_desktop.sync.connection import connect
+
+    return connect(data_dir, url, token)
 
 
 class ConnectPanel(QWidget):

@@ -115,6 +115,7 @@ class LocationCard(QFrame):
         super().__init__(parent)
         self.location_id = location_id
         self.status: LocationStatus | None = None
+        self.is_selected: bool | None = None  # None until the first set_selected() styles the card
         self.setObjectName("locationCard")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         # Name and details in one label, so a long name and its details wrap as one line of text.
@@ -208,6 +209,10 @@ class LocationCard(QFrame):
 
     def set_selected(self, selected: bool) -> None:
         """Highlight the card the keyboard shortcuts act on."""
+        # A new style sheet re-polishes the whole card: only for a card whose selection changes.
+        if selected == self.is_selected:
+            return
+        self.is_selected = selected
         border = "2px solid #1a73e8" if selected else "1px solid #c4c7cc"
         background = "#f5f9ff" if selected else "#ffffff"
         self.setStyleSheet(f"QFrame#locationCard {{ border: {border}; border-radius: 8px;"

@@ -62,7 +62,7 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._build_status_bar()
         self._connect()
-        self.show_home()
+        self.show_home(refresh=False)  # HomeView read every location as it was built
         if start_sync:
             self.sync.start()
         else:
@@ -153,11 +153,16 @@ class MainWindow(QMainWindow):
 
     # Pages --------------------------------------------------------------------------------------
 
-    def show_home(self) -> None:
-        """Back to all locations (Esc, Alt+Left); an open form saves what was typed as it hides."""
+    def show_home(self, *, refresh: bool = True) -> None:
+        """Back to all locations (Esc, Alt+Left); an open form saves what was typed as it hides.
+
+        ``refresh`` re-reads every location; only the window's own start, just after HomeView read
+        them, leaves it out.
+        """
         self.stack.setCurrentWidget(self.home)
         self._drop_page()
-        self.home.refresh()
+        if refresh:
+            self.home.refresh()
         self.setWindowTitle(APP_DISPLAY_NAME)
         card = self.home.cards.get(self.home.selected_id or "")
         (card or self.home).setFocus()

@@ -9,8 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ct_desktop.cli.window_cmd import status_text
-from ct_desktop.collection_window import LONDON, CollectionWindow, WindowState
+from ct_desktop.collection_window import LONDON, CollectionWindow, WindowState, status_text
 from ct_desktop.models import ReturnDraft
 from ct_desktop.period import MONTH_NAMES, Period, describe_day
 

@@ -2,12 +2,14 @@
 
 Values are loaded when the dialog opens, all checked on OK, and saved only if every one passes;
 Cancel leaves the saved settings as they were. Reconnect and Disconnect act at once (they change
-the token in the keyring, not a setting) and say so.
+the token in the keyring, not a setting) and say so. The keyring and the connection module are
+imported by the workers that use them, so that the main window, which imports this one, starts without.
 """
 
 from __future__ import annotations
 
 import platform
+from pathlib import Path
 
 import PySide6
 import shiboken6
@@ -29,12 +31,9 @@ from PySide6.QtWidgets import (
 )
 
 from ct_desktop import __version__
-from ct_desktop.credentials import CredentialsUnavailable, load_token
 from ct_desktop.settings import MAX_SYNC_INTERVAL, MIN_SYNC_INTERVAL, SettingsError
 from ct_desktop.store import StoreError, who
-from ct_desktop.sync.client import TrackerUrlError
-from ct_desktop.sync.connection import canonical_tracker_url
-from ct_desktop.sync.connection import disconnect as forget_connection
+from ct_desktop.sync.address import TrackerUrlError, canonical_tracker_url
 from ct_desktop.ui.connect_panel import ConnectDialog
 from ct_desktop.ui.context import AppContext
 from ct_desktop.ui.theme import error_label, muted, show_message
@@ -43,6 +42,20 @@ from ct_desktop.ui.theme import error_label, muted, show_message
 def about_text() -> str:
     """Version line: the app, Qt and Python."""
     return f"ct-desktop {__version__} · Qt {PySide6.__version__} · Python {platform.python_version()}"
+
+
+def token_kept(tracker_url: str) -> bool:
+    """The worker's job: whether the keyring holds a token for the tracker (keyring is imported here)."""
+    from ct_desktop.credentials import load_token
+
+    return load_token(tracker_url) is not None
+
+
+def forget_connection(data_dir: Path) -> None:
+    """The worker's job: ct_desktop.sync.connection.disconnect (imported here, off the GUI thread)."""
+    from ct_desktop.sync.connection import disconnect
+
+    disconnect(data_dir)
 
 
 class SettingsDialog(QDialog):
@@ -165,7 +178,7 @@ class SettingsDialog(QDialog):
             self.connection_label.setText("Not connected: returns are kept here until you connect.")
             return
         self.connection_label.setText("Checking the keyring…")
-        self._context.tasks.run(lambda: load_token(url) is not None, on_done=self._show_token,
+        self._context.tasks.run(lambda: token_kept(url), on_done=self._show_token,
                                 on_error=self._keyring_failed)
 
     def _show_token(self, has_token: bool) -> None:
@@ -177,6 +190,8 @@ class SettingsDialog(QDialog):
     def _keyring_failed(self, exc: Exception) -> None:
         if not shiboken6.isValid(self):
             return
+        from ct_desktop.credentials import CredentialsUnavailable
+
         message = str(exc) if isinstance(exc, CredentialsUnavailable) else f"the keyring could not be read: {exc}"
         self.connection_label.setText(message[:1].upper() + message[1:])
 

@@ -4,7 +4,9 @@ Runs ``sync_data_folder`` (which opens its own store) on the task runner: on a t
 (settings.sync_interval_seconds), soon after something is queued, when the network comes back
 (QNetworkInformation, or a shorter retry timer while offline when no reachability backend loads) and
 when asked ("Send now", F5). Only one run at a time; a request during a run starts another after it.
-The GUI thread only reads the outbox (a few rows) to count what waits.
+The GUI thread only reads the outbox (a few rows) and the states of recent returns to count what waits.
+The sync engine (and with it requests and keyring) is imported by the first run, on the worker thread:
+a window that is only opened and closed never loads them.
 """
 
 from __future__ import annotations
@@ -13,16 +15,17 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtNetwork import QNetworkInformation
 
-from ct_desktop.credentials import CredentialsUnavailable
 from ct_desktop.models import OutboxItem
 from ct_desktop.period import Period
 from ct_desktop.store import StoreError
-from ct_desktop.sync.engine import NotConnected, SyncReport, sync_data_folder
+from ct_desktop.sync.report import SyncReport
 from ct_desktop.ui.context import AppContext
 from ct_desktop.ui.presentation import month_of
 
@@ -38,6 +41,13 @@ HANDED_BACK = {
     "rejected": "The tracker refused it: open it to see why, fix it and send it again.",
     "conflict": "The tracker's copy changed since: open it to compare both copies and choose.",
 }
+
+
+def sync_in_background(data_dir: Path, **options: Any) -> SyncReport:
+    """The worker's job: ct_desktop.sync.engine.sync_data_folder (imported here, off the GUI thread)."""
+    from ct_desktop.sync.engine import sync_data_folder
+
+    return sync_data_folder(data_dir, **options)
 
 
 @dataclass(frozen=True)
@@ -72,7 +82,7 @@ class SyncController(QObject):
     progress = Signal(str)  # emitted from the worker; Qt queues it to the GUI thread
 
     def __init__(self, context: AppContext, parent: QObject | None = None, *, use_network_information: bool = True,
-                 sync: Callable[..., SyncReport] = sync_data_folder):
+                 sync: Callable[..., SyncReport] = sync_in_background):
         super().__init__(parent)
         self._context = context
         self._sync = sync
@@ -195,6 +205,10 @@ class SyncController(QObject):
     def _failed(self, exc: Exception) -> None:
         if self._closed or not shiboken6.isValid(self):
             return
+        # Imported here rather than at start: the run that failed has loaded them (the engine needs both).
+        from ct_desktop.credentials import CredentialsUnavailable
+        from ct_desktop.sync.connection import NotConnected
+
         if isinstance(exc, NotConnected):
             self._publish(running=False, connection=NOT_CONNECTED, summary="Not connected", detail=str(exc))
         elif isinstance(exc, CredentialsUnavailable):
@@ -246,9 +260,9 @@ class SyncController(QObject):
         candidates = set(self._handed_back)
         for location in self._context.store.locations():
             candidates.update({(location.id, this_month), (location.id, this_month.previous())})
+        states = self._context.store.return_states(candidates)  # one query, not a full return each
         for location_id, period in sorted(candidates, key=lambda key: (key[0], str(key[1]))):
-            draft = self._context.store.get_return(location_id, period)
-            state = str(draft.state) if draft else ""
+            state = str(states.get((location_id, period), ""))
             if state not in HANDED_BACK:
                 self._handed_back.discard((location_id, period))  # dealt with since
                 continue

@@ -205,6 +205,21 @@ def test_a_conflict_keeps_the_trackers_copy_and_the_next_submission_builds_on_it
     assert payload["base_revision"] == 5
 
 
+def test_the_states_of_many_returns_are_read_together(store, complete, home_care_values):
+    october, july = SEPTEMBER.next(), Period(2026, 7)
+    store.mark_rejected(queued(store).submission_id, {"beds_occupied": "more than registered beds"})
+    store.set_values("1-202", july, home_care_values, "AB")
+    store.submit("1-202", july, "AB", confirm_warnings=True)
+    store.set_value("1-202", october, "staff_agency_care", 2, "AB")
+    asked = [(HOME, SEPTEMBER), (HOME, october), ("1-202", july), ("1-202", october), ("1-202", SEPTEMBER),
+             ("1-999", SEPTEMBER)]
+    states = store.return_states(asked)
+    assert states == {(HOME, SEPTEMBER): ReturnState.REJECTED, ("1-202", july): ReturnState.QUEUED,
+                      ("1-202", october): ReturnState.DRAFT}  # not started (or no such location): left out
+    assert states == {key: store.get_return(*key).state for key in asked if store.get_return(*key)}
+    assert store.return_states([(HOME, october)]) == {} and store.return_states([]) == {}
+
+
 def test_a_conflict_on_an_earlier_submission_withdraws_a_newer_one_never_sent(store, complete):
     first = queued(store)
     store.begin_attempt(first.submission_id)
