@@ -42,7 +42,7 @@ def test_https_anywhere_and_plain_http_only_to_this_machine(url, base):
     ("url", "message"),
     [
         ("http://tracker", "uses plain http: the tracker must be reached over https"),
-        ("http://10.1.2.3:8765", "uses plain http"),
+        ("http://care-office-pc:8765", "uses plain http"),
         ("ftp://tracker", "is not a web address"),
         ("tracker", "is not a web address"),
         ("https://tracker/?token=x", re.escape("should not contain '?' or '#'")),

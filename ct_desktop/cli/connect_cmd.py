@@ -29,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
         "asked for. Exit 0: connected; 2: not connected (the reason is given; nothing was saved).",
     )
     parser.add_argument("--url", metavar="URL",
-                        help="the tracker's address, e.g. https://tracker.example (default: the one connected "
+                        help="the tracker's address, e.g. https://tracker (default: the one connected "
                         "before, to connect again with a new token)")
     parser.set_defaults(run=run)
 

@@ -82,7 +82,7 @@ def test_connecting_again_without_url_uses_the_address_connected_before(capsys, 
 @pytest.mark.parametrize(("args", "stdin", "message"), [
     (["--url", "{url}"], "wrong-token", "did not accept the token: check it and try again (nothing was saved)"),
     (["--url", "{url}"], "", "no token given: pipe it in"),
-    (["--url", "http://192.0.2.7"], "a-token", "uses plain http"),
+    (["--url", "http://care-office-pc"], "a-token", "uses plain http"),
     ([], "a-token", "give the tracker's address: ct-desktop connect --url URL"),
 ])
 def test_connect_refusals_are_one_line_with_exit_2(capsys, monkeypatch, tracker, args, stdin, message):

@@ -66,7 +66,7 @@ def test_connecting_shows_errors_inline_then_brings_the_locations(qtbot, context
     db = tmp_path / "tracker.db"
     token = add_provider(db, "Rose Care", {"1-101": "care_home", "1-202": "home_care"})
     panel = first_run.connect_panel
-    panel.url_edit.setText("http://tracker.example.org")
+    panel.url_edit.setText("http://tracker")
     panel.token_edit.setText(token)
     panel.connect_button.click()
     assert "uses plain http" in panel.message.text()

@@ -12,7 +12,7 @@ from ct_desktop.ui.settings_dialog import SettingsDialog, about_text
 
 @pytest.fixture
 def dialog(qtbot, context):
-    context.update_settings(tracker_url="https://tracker.example.org", sync_interval_seconds=300)
+    context.update_settings(tracker_url="https://tracker", sync_interval_seconds=300)
     settings_dialog = SettingsDialog(context)
     qtbot.addWidget(settings_dialog)
     settings_dialog.show()
@@ -21,7 +21,7 @@ def dialog(qtbot, context):
 
 
 def test_the_saved_settings_are_loaded_when_it_opens(context, dialog):
-    assert dialog.url_edit.text() == "https://tracker.example.org"
+    assert dialog.url_edit.text() == "https://tracker"
     assert dialog.person_edit.text() == "AB"
     assert dialog.interval_spin.value() == 5
     assert dialog.folder_edit.text() == str(context.data_dir) and dialog.folder_edit.isReadOnly()
@@ -30,7 +30,7 @@ def test_the_saved_settings_are_loaded_when_it_opens(context, dialog):
 
 def test_cancel_keeps_the_saved_settings(qtbot, context, dialog):
     before = settings_path(context.data_dir).read_text()
-    dialog.url_edit.setText("https://other.example.org")
+    dialog.url_edit.setText("https://other-tracker")
     dialog.person_edit.setText("Zoe")
     dialog.interval_spin.setValue(42)
     dialog.reject()
@@ -39,12 +39,12 @@ def test_cancel_keeps_the_saved_settings(qtbot, context, dialog):
     again = SettingsDialog(context)
     qtbot.addWidget(again)
     assert (again.url_edit.text(), again.person_edit.text(), again.interval_spin.value()) == (
-        "https://tracker.example.org", "AB", 5)
+        "https://tracker", "AB", 5)
 
 
 def test_plain_http_to_another_computer_is_refused_and_nothing_is_saved(context, dialog):
     before = settings_path(context.data_dir).read_text()
-    dialog.url_edit.setText("http://tracker.example.org")
+    dialog.url_edit.setText("http://tracker")
     dialog.person_edit.setText("Zoe")  # valid, but nothing is saved while another field is refused
     dialog.accept()
     assert dialog.isVisible()
@@ -83,13 +83,13 @@ def test_untouched_minutes_keep_a_finer_saved_interval(context, qtbot):
 
 
 def test_disconnect_forgets_the_token_and_says_so(qtbot, context, dialog):
-    save_token("https://tracker.example.org", "secret")
+    save_token("https://tracker", "secret")
     dialog._check_connection()
     qtbot.waitUntil(lambda: dialog.connection_label.text().startswith("Connected"), timeout=2000)
     dialog.forget_token()
     qtbot.waitUntil(lambda: dialog.connection_label.text().startswith("No token"), timeout=2000)
-    assert load_token("https://tracker.example.org") is None
-    assert context.settings.tracker_url == "https://tracker.example.org"  # kept, to connect again
+    assert load_token("https://tracker") is None
+    assert context.settings.tracker_url == "https://tracker"  # kept, to connect again
 
 
 def test_reconnect_connects_on_a_worker_against_the_real_tracker(qtbot, context, tmp_path):
