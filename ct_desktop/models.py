@@ -64,6 +64,17 @@ NOT_KNOWN = NotKnownAnswer()
 NOT_KNOWN_TEXT = "not known"
 
 
+def same_answer(old: Any, new: Any) -> bool:
+    """Whether two answers are the same: NOT_KNOWN only equals itself, no choice ticked ([]) is a blank
+    (None), and true/false never equal the numbers 1 and 0."""
+    if old is NOT_KNOWN or new is NOT_KNOWN:
+        return old is new
+    old, new = (None if old == [] else old), (None if new == [] else new)
+    if isinstance(old, bool) or isinstance(new, bool):
+        return old is new
+    return old == new
+
+
 @dataclass(frozen=True)
 class Location:
     """A CQC-registered location that submits a monthly return."""

@@ -30,7 +30,7 @@ from ct_desktop.forms.catalogue import FormCatalogue, default_catalogue
 from ct_desktop.forms.findings import Finding, PreviousReturn
 from ct_desktop.forms.model import Field, FormDefinition, ValueProblem
 from ct_desktop.forms.validate import validate
-from ct_desktop.models import NOT_KNOWN, Location, ReturnDraft, ReturnState
+from ct_desktop.models import NOT_KNOWN, Location, ReturnDraft, ReturnState, same_answer
 from ct_desktop.period import Period, PeriodError
 from ct_desktop.store import Store, StoreError
 
@@ -308,7 +308,7 @@ class _Checker:
         changed = []
         for key, answer in answers.items():
             before = saved.answer(key) if saved else None
-            if not _same(before, answer):
+            if not same_answer(before, answer):
                 changed.append(key)
             values.pop(key, None)
             not_known.discard(key)
@@ -349,12 +349,6 @@ def _known_fields(catalogue: FormCatalogue) -> dict[str, dict[str, Field]]:
             for item in form.fields:
                 known.setdefault(item.key, {})[service_type] = item
     return known
-
-
-def _same(before: Any, after: Any) -> bool:
-    if before is NOT_KNOWN or after is NOT_KNOWN:
-        return before is after
-    return before == after
 
 
 def _did_you_mean(text: str, choices: Sequence[str]) -> str:

@@ -22,6 +22,7 @@ from ct_desktop.models import (
     Location,
     ReturnDraft,
     ReturnState,
+    same_answer,
 )
 from ct_desktop.period import Period
 from ct_desktop.store.codec import from_json, parse_time, shown, to_json, utc_text
@@ -230,7 +231,7 @@ def pending_edits(
     edits = []
     for key, answer in changes.items():
         old = NOT_KNOWN if key in not_known else values.get(key)
-        if _same(old, answer):
+        if same_answer(old, answer):
             continue
         item = form.field(key)
         edits.append((key, answer, FieldChange(key, shown(item, old), shown(item, answer))))
@@ -292,10 +293,3 @@ def _leave_outbox(db: sqlite_utils.Database, row: dict[str, Any], by: str, now: 
     add_history(db, row["id"], now, by, HistoryAction.NEW_REVISION, detail)
     return detail
 
-
-def _same(old: Any, new: Any) -> bool:
-    if old is NOT_KNOWN or new is NOT_KNOWN:
-        return old is new
-    if isinstance(old, bool) or isinstance(new, bool):
-        return old is new
-    return old == new

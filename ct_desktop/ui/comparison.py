@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ct_desktop.forms.model import Field, FormDefinition
-from ct_desktop.models import NOT_KNOWN, ReturnDraft
-from ct_desktop.ui.field_text import same_answer
+from ct_desktop.models import NOT_KNOWN, ReturnDraft, same_answer
 
 
 def tracker_answer(server_copy: Mapping[str, Any], key: str) -> Any:

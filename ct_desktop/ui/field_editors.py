@@ -26,8 +26,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from ct_desktop.forms.model import Field, ValueProblem
-from ct_desktop.models import NOT_KNOWN
-from ct_desktop.ui.field_text import same_answer
+from ct_desktop.models import NOT_KNOWN, same_answer
 
 NOT_KNOWN_HELP = ("Tick Not known when the figure cannot be found out or does not apply: it answers the question. "
                   "A blank box is not an answer.")

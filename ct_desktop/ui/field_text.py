@@ -35,13 +35,6 @@ class Requirement:
     note: bool = True
 
 
-def same_answer(old: Any, new: Any) -> bool:
-    """Whether two answers are the same (NOT_KNOWN only equals itself; [] is blank)."""
-    if old is NOT_KNOWN or new is NOT_KNOWN:
-        return old is new
-    return (None if old == [] else old) == (None if new == [] else new)
-
-
 def answer_text(item: Field, answer: Any, unit: bool = True) -> str:
     """An answer as a person reads it: 1,234 beds / Yes / Staffing, Other / Not known / Blank."""
     if answer is NOT_KNOWN:

@@ -11,11 +11,11 @@ from sample_returns import care_home_values
 
 from ct_desktop.collection_window import LONDON, collection_window
 from ct_desktop.forms.catalogue import form_for
-from ct_desktop.models import NOT_KNOWN, ReturnDraft, ReturnState
+from ct_desktop.models import NOT_KNOWN, ReturnDraft, ReturnState, same_answer
 from ct_desktop.period import Period
 from ct_desktop.ui import form_presenter as present
 from ct_desktop.ui.comparison import compare
-from ct_desktop.ui.field_text import answer_text, due_text, requirement, same_answer, state_text
+from ct_desktop.ui.field_text import answer_text, due_text, requirement, state_text
 
 CARE = form_for("care_home", SEPTEMBER)
 
