@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import ipaddress
 import re
 import sys
 from collections.abc import Sequence
@@ -19,6 +18,7 @@ import uvicorn
 
 from ct_desktop import __version__
 from ct_desktop.forms.catalogue import default_catalogue
+from ct_desktop.sync.address import is_loopback
 from ct_tracker.access import new_token, parse_rate_limit, token_digest
 from ct_tracker.api import API_PREFIX
 from ct_tracker.app import create_app
@@ -145,16 +145,6 @@ def parse_location(text: str) -> TrackedLocation:
                        f"{', '.join(known)}")
     return TrackedLocation(id=location_id, name=name, service_type=service_type,
                            local_authority=local_authority or None, region=region or None)
-
-
-def is_loopback(host: str) -> bool:
-    """Whether a listening address is reachable from this machine only."""
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def say(message: str) -> None:
