@@ -2,7 +2,8 @@
 
 For month M the data is reviewed from the 8th of M and is due by the end of the 14th of M, London time.
 A 14th that falls on a weekend or an England & Wales bank holiday moves the due date to the next day that
-is neither. Bank holidays come from the maintained ``holidays`` calendar, never from a list kept here.
+is neither. Bank holidays come from the maintained ``holidays`` calendar, never from a list kept here
+(through ``ct_desktop.bank_holidays``, which keeps the dates it worked out in a cache).
 """
 
 from __future__ import annotations
@@ -10,13 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import lru_cache
-from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import holidays
-
+from ct_desktop.bank_holidays import england_bank_holidays
 from ct_desktop.forms.catalogue import default_seasons
 from ct_desktop.period import Period, describe_day
 
@@ -138,22 +136,14 @@ def _plural(count: int | None, word: str) -> str:
 
 def _is_working_day(day: dt.date) -> bool:
     """Whether a day is neither a weekend day nor an England & Wales bank holiday."""
-    return day.weekday() < 5 and day not in _bank_holidays(day.year)
-
-
-@lru_cache(maxsize=64)
-def _bank_holidays(year: int) -> MappingProxyType[dt.date, str]:
-    """England & Wales bank holidays of one year, with their names."""
-    # England and Wales share their bank holidays. Copied into a read-only mapping because the cached
-    # HolidayBase would otherwise grow itself on a lookup of another year, and callers share the cache.
-    return MappingProxyType(dict(holidays.country_holidays("GB", subdiv="ENG", years=year)))
+    return day.weekday() < 5 and day not in england_bank_holidays(day.year)
 
 
 def _why_skipped(day: dt.date) -> str:
     parts = []
     if day.weekday() >= 5:
         parts.append("weekend")
-    holiday = _bank_holidays(day.year).get(day)
+    holiday = england_bank_holidays(day.year).get(day)
     if holiday:
         parts.append(holiday)
     return ", ".join(parts)

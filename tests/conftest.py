@@ -1,4 +1,4 @@
-"""Test isolation: no display, no real data folder, no user settings.
+"""Test isolation: no display, no real data or cache folder, no user settings.
 
 Qt runs on the offscreen platform so the suite needs no display (CI has none).
 """
@@ -24,6 +24,14 @@ def isolated_data_dir(tmp_path, monkeypatch):
     """Every test gets its own data folder; the developer's own is never touched."""
     folder = tmp_path / "data"
     monkeypatch.setenv("CT_DESKTOP_DATA_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def isolated_cache_dir(tmp_path, monkeypatch):
+    """Every test gets its own cache folder (the bank holiday dates); the developer's own is never touched."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("CT_DESKTOP_CACHE_DIR", str(folder))
     return folder
 
 

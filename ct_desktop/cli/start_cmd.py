@@ -42,9 +42,10 @@ def run(args: argparse.Namespace) -> int:
     except DataDirError as exc:
         raise CliError(str(exc)) from exc
     if display_available():
-        # This month's due date, which the main window shows, worked out before Qt is loaded: PySide6
-        # looks through the source of every module imported after it (for ``from __feature__ import``),
-        # which would nearly double the cost of loading the bank holiday calendar (hundreds of modules).
+        # This month's due date, which the main window shows, worked out before Qt is loaded. It is
+        # usually read from the bank holiday cache; when the holidays package has to be loaded (first
+        # start, new year, new release), that is much cheaper before PySide6, which looks through the
+        # source of every module imported after it (for ``from __feature__ import``).
         collection_window(Period.of(now_london().date()))
         try:
             app = importlib.import_module("ct_desktop.ui.app")  # Qt is loaded only here
