@@ -11,13 +11,11 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-import sqlite_utils
-
 from ct_desktop.forms.model import FormDefinition
 from ct_desktop.models import EditResult, HistoryAction, Location, ReturnState
 from ct_desktop.period import Period
 from ct_desktop.store.codec import from_json, utc_text
-from ct_desktop.store.database import writing
+from ct_desktop.store.database import Database, writing
 from ct_desktop.store.errors import LifecycleError, ValuesRefused
 from ct_desktop.store.returns import (
     add_history,
@@ -32,7 +30,7 @@ NOT_IN_CONFLICT = "not_in_conflict"
 
 
 def resolve_conflict(
-    db: sqlite_utils.Database,
+    db: Database,
     location: Location,
     period: Period,
     form: FormDefinition,

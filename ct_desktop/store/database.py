@@ -18,10 +18,9 @@ import os
 import shutil
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from ct_desktop.store.errors import StoreError, StoreUnreadable
 
@@ -37,13 +36,55 @@ _SQLITE_AUTH, _SQLITE_NOTADB = 23, 26
 _CORRUPT = (_SQLITE_CORRUPT, _SQLITE_NOTADB)
 _NOT_ALLOWED = (_SQLITE_PERM, _SQLITE_READONLY, _SQLITE_CANTOPEN, _SQLITE_AUTH)
 
+if TYPE_CHECKING:
+    import sqlite_utils
+
+
+class Database:
+    """An open database file: queries straight on its sqlite3 connection, tables through sqlite-utils.
+
+    ``db["returns"].update(...)`` and the like are sqlite-utils tables over the same connection (and so
+    in the same transactions); sqlite-utils itself is loaded when a table is first asked for, not on
+    opening, because showing the saved returns (the app's start, ``status``) only reads.
+    """
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self._tables: sqlite_utils.Database | None = None
+
+    def execute(self, sql: str, parameters: Iterable[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
+        """Run one statement; the cursor."""
+        return self.conn.execute(sql, parameters)
+
+    def query(self, sql: str, parameters: Iterable[Any] | dict[str, Any] = ()) -> Iterator[dict[str, Any]]:
+        """The rows of a query, each a dict of column name to value."""
+        cursor = self.conn.execute(sql, parameters)
+        names = [column[0] for column in cursor.description]
+        for row in cursor:
+            yield dict(zip(names, row, strict=True))
+
+    def table_names(self) -> list[str]:
+        """The names of the tables in the file."""
+        return [row[0] for row in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+
+    def __getitem__(self, name: str) -> sqlite_utils.db.Table:
+        if self._tables is None:
+            import sqlite_utils
+
+            self._tables = sqlite_utils.Database(self.conn, execute_plugins=False)
+        return self._tables.table(name)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()
+
 
 def database_path(data_dir: Path) -> Path:
     """Where the database file of a data folder is."""
     return Path(data_dir) / DB_FILENAME
 
 
-def open_database(path: Path, migrate: Callable[[sqlite_utils.Database], None]) -> sqlite_utils.Database:
+def open_database(path: Path, migrate: Callable[[Database], None]) -> Database:
     """Open (creating if needed) and migrate the database; raise StoreError with a clear message if it cannot be used.
 
     The file is checked with ``PRAGMA integrity_check`` before anything is written to it.
@@ -57,7 +98,7 @@ def open_database(path: Path, migrate: Callable[[sqlite_utils.Database], None]) 
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         _retry_while_busy(lambda: _check_intact(conn, path))
         _retry_while_busy(lambda: _set_pragmas(conn, path))
-        db = sqlite_utils.Database(conn, execute_plugins=False)
+        db = Database(conn)
         migrate(db)
     except sqlite3.DatabaseError as exc:
         # Translate (which keeps a copy of a damaged file) before closing: closing the last connection
@@ -75,7 +116,7 @@ def open_database(path: Path, migrate: Callable[[sqlite_utils.Database], None]) 
 
 
 @contextlib.contextmanager
-def writing(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+def writing(db: Database) -> Iterator[Database]:
     """One write transaction: ``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back on any error.
 
     IMMEDIATE takes the write lock at the start, so a second process waits (busy timeout) instead of
@@ -97,7 +138,7 @@ def writing(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
 
 
 @contextlib.contextmanager
-def reading(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+def reading(db: Database) -> Iterator[Database]:
     """A read transaction, so that several queries see one consistent snapshot (nested: reuses the outer one)."""
     if db.conn.in_transaction:
         yield db
@@ -249,6 +290,9 @@ def _set_pragmas(conn: sqlite3.Connection, path: Path) -> None:
     # FULL: in WAL mode this syncs the log at every commit, so "saved" means on disk.
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
+    # As sqlite-utils sets it when its tables are first used; set from the start so that triggers behave
+    # the same whatever was done first.
+    conn.execute("PRAGMA recursive_triggers = ON")
     # macOS: a plain fsync does not reach the platter; these ask for F_FULLFSYNC (ignored elsewhere).
     conn.execute("PRAGMA fullfsync = ON")
     conn.execute("PRAGMA checkpoint_fullfsync = ON")

@@ -11,8 +11,6 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-import sqlite_utils
-
 from ct_desktop.collection_window import LONDON
 from ct_desktop.forms.findings import Finding, errors, warnings
 from ct_desktop.forms.model import FormDefinition
@@ -28,7 +26,7 @@ from ct_desktop.models import (
 )
 from ct_desktop.period import Period
 from ct_desktop.store.codec import short_moment, to_json, utc_text
-from ct_desktop.store.database import reading, writing
+from ct_desktop.store.database import Database, reading, writing
 from ct_desktop.store.errors import LifecycleError
 from ct_desktop.store.outbox import item_by_submission
 from ct_desktop.store.receipts import as_previous, last_accepted
@@ -53,7 +51,7 @@ FORM_NEEDS_MORE = "form_needs_more"
 
 
 def submit(
-    db: sqlite_utils.Database,
+    db: Database,
     location: Location,
     period: Period,
     form: FormDefinition,
@@ -85,7 +83,7 @@ def submit(
 
 
 def no_changes(
-    db: sqlite_utils.Database,
+    db: Database,
     location: Location,
     period: Period,
     form: FormDefinition,
@@ -116,7 +114,7 @@ def no_changes(
 
 
 def check_no_changes(
-    db: sqlite_utils.Database, location: Location, period: Period, form: FormDefinition
+    db: Database, location: Location, period: Period, form: FormDefinition
 ) -> tuple[AcceptedRevision, tuple[Finding, ...], tuple[str, ...]]:
     """What "no changes" would do now, without doing it: (the accepted return it copies, the warnings
     the copy has this month, the keys left out as not asked). Refused with the same LifecycleError
@@ -128,7 +126,7 @@ def check_no_changes(
 
 
 def _plan_no_changes(
-    db: sqlite_utils.Database, location: Location, period: Period, form: FormDefinition
+    db: Database, location: Location, period: Period, form: FormDefinition
 ) -> tuple[AcceptedRevision, dict[str, Any], set[str], list[str], list[Finding]]:
     base = last_accepted(db, location.id, before=period)
     if base is None:
@@ -184,7 +182,7 @@ def build_payload(
 
 
 def queue(
-    db: sqlite_utils.Database,
+    db: Database,
     row: dict[str, Any],
     form: FormDefinition,
     period: Period,
@@ -228,7 +226,7 @@ def queue(
     return item_by_submission(db, submission_id)  # type: ignore[return-value]
 
 
-def _refuse_if_done(db: sqlite_utils.Database, row: dict[str, Any], period: Period) -> None:
+def _refuse_if_done(db: Database, row: dict[str, Any], period: Period) -> None:
     state = ReturnState(row["state"])
     if state is ReturnState.QUEUED:
         item = item_by_submission(db, row["submission_id"])
@@ -240,7 +238,7 @@ def _refuse_if_done(db: sqlite_utils.Database, row: dict[str, Any], period: Peri
                              "edit a value to start a new revision", reason=ALREADY_ACCEPTED)
 
 
-def _refuse_if_started(db: sqlite_utils.Database, row: dict[str, Any], period: Period) -> None:
+def _refuse_if_started(db: Database, row: dict[str, Any], period: Period) -> None:
     values, not_known = read_answers(db, row["id"])
     if not values and not not_known:
         return

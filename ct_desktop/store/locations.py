@@ -6,15 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-import sqlite_utils
-
 from ct_desktop.models import Location
 from ct_desktop.store.codec import utc_text
-from ct_desktop.store.database import reading, writing
+from ct_desktop.store.database import Database, reading, writing
 from ct_desktop.store.errors import StoreError, UnknownLocation
 
 
-def add_location(db: sqlite_utils.Database, location: Location, now: dt.datetime) -> Location:
+def add_location(db: Database, location: Location, now: dt.datetime) -> Location:
     """Add a location; refuse an id that is already there (its returns would change meaning)."""
     if not location.id.strip() or any(ch.isspace() for ch in location.id):
         raise StoreError(f"'{location.id}' is not a location id: use the CQC location id, e.g. 1-123456789")
@@ -48,7 +46,7 @@ class LocationUpsert:
     service_type_kept: str | None = None
 
 
-def upsert_location(db: sqlite_utils.Database, location: Location, now: dt.datetime) -> LocationUpsert:
+def upsert_location(db: Database, location: Location, now: dt.datetime) -> LocationUpsert:
     """Add a location the tracker listed, or bring its name, local authority and region up to date.
 
     The service type changes only while none of the location's returns has been started: answers
@@ -71,17 +69,17 @@ def upsert_location(db: sqlite_utils.Database, location: Location, now: dt.datet
         return LocationUpsert(find_location(db, location.id), UPDATED, kept)  # type: ignore[arg-type]
 
 
-def _has_returns(db: sqlite_utils.Database, location_id: str) -> bool:
+def _has_returns(db: Database, location_id: str) -> bool:
     return bool(list(db.query("SELECT 1 FROM returns WHERE location_id = ? LIMIT 1", [location_id])))
 
 
-def find_location(db: sqlite_utils.Database, location_id: str) -> Location | None:
+def find_location(db: Database, location_id: str) -> Location | None:
     """The location with this id, or None."""
     rows = list(db.query("SELECT * FROM locations WHERE id = ?", [location_id]))
     return _location(rows[0]) if rows else None
 
 
-def get_location(db: sqlite_utils.Database, location_id: str) -> Location:
+def get_location(db: Database, location_id: str) -> Location:
     """The location with this id; UnknownLocation (naming the ones there are) otherwise."""
     location = find_location(db, location_id)
     if location is None:
@@ -91,7 +89,7 @@ def get_location(db: sqlite_utils.Database, location_id: str) -> Location:
     return location
 
 
-def list_locations(db: sqlite_utils.Database) -> list[Location]:
+def list_locations(db: Database) -> list[Location]:
     """Every location, by name."""
     with reading(db):
         return [_location(row) for row in db.query("SELECT * FROM locations ORDER BY name COLLATE NOCASE, id")]

@@ -11,12 +11,10 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import sqlite_utils
-
 from ct_desktop.models import AcceptedRevision, HistoryAction, OutboxItem, ReturnDraft, ReturnState
 from ct_desktop.period import Period
 from ct_desktop.store.codec import from_json, parse_time, to_json, utc_text
-from ct_desktop.store.database import reading, writing
+from ct_desktop.store.database import Database, reading, writing
 from ct_desktop.store.errors import OutboxItemGone, StoreError
 from ct_desktop.store.receipts import find_receipt
 from ct_desktop.store.returns import add_history, draft_from_row
@@ -27,13 +25,13 @@ SYNC = "ct-desktop"  # ... and for the sync engine's own decisions
 _SELECT = "SELECT o.*, r.location_id, r.period FROM outbox o JOIN returns r ON r.id = o.return_id"
 
 
-def item_by_submission(db: sqlite_utils.Database, submission_id: str | None) -> OutboxItem | None:
+def item_by_submission(db: Database, submission_id: str | None) -> OutboxItem | None:
     """The outbox item of a submission, or None when it is not (or no longer) in the outbox."""
     rows = list(db.query(_SELECT + " WHERE o.submission_id = ?", [submission_id]))
     return _item(rows[0]) if rows else None
 
 
-def list_items(db: sqlite_utils.Database, location_id: str | None = None) -> list[OutboxItem]:
+def list_items(db: Database, location_id: str | None = None) -> list[OutboxItem]:
     """Everything in the outbox (of one location, if given), in queue order, set-aside items included."""
     sql, params = _SELECT, []
     if location_id is not None:
@@ -43,7 +41,7 @@ def list_items(db: sqlite_utils.Database, location_id: str | None = None) -> lis
         return [_item(row) for row in db.query(sql + " ORDER BY o.id", params)]
 
 
-def next_due(db: sqlite_utils.Database, now: dt.datetime) -> list[OutboxItem]:
+def next_due(db: Database, now: dt.datetime) -> list[OutboxItem]:
     """Items to send now: due, not set aside, and each the oldest such item of its return."""
     sql = _SELECT + """
         WHERE o.set_aside_reason IS NULL AND o.next_attempt_at <= ?
@@ -54,7 +52,7 @@ def next_due(db: sqlite_utils.Database, now: dt.datetime) -> list[OutboxItem]:
         return [_item(row) for row in db.query(sql, [utc_text(now)])]
 
 
-def begin_attempt(db: sqlite_utils.Database, submission_id: str, now: dt.datetime) -> OutboxItem:
+def begin_attempt(db: Database, submission_id: str, now: dt.datetime) -> OutboxItem:
     """Record, before the request leaves, that an attempt has begun; from now on the item is never withdrawn.
 
     OutboxItemGone if an edit withdrew it meanwhile (then it must not be sent).
@@ -69,7 +67,7 @@ def begin_attempt(db: sqlite_utils.Database, submission_id: str, now: dt.datetim
 
 
 def record_attempt_failure(
-    db: sqlite_utils.Database, submission_id: str, error: str, next_attempt_at: dt.datetime
+    db: Database, submission_id: str, error: str, next_attempt_at: dt.datetime
 ) -> OutboxItem:
     """Record a failed attempt and when to try again (counting the attempt if begin_attempt was not called)."""
     with writing(db):
@@ -80,7 +78,7 @@ def record_attempt_failure(
         return item_by_submission(db, submission_id)  # type: ignore[return-value]
 
 
-def set_aside(db: sqlite_utils.Database, submission_id: str, reason: str, now: dt.datetime) -> OutboxItem:
+def set_aside(db: Database, submission_id: str, reason: str, now: dt.datetime) -> OutboxItem:
     """Stop sending an item that cannot succeed as it is; it stays visible with its reason and blocks nothing."""
     with writing(db):
         row = _row(db, submission_id)
@@ -91,7 +89,7 @@ def set_aside(db: sqlite_utils.Database, submission_id: str, reason: str, now: d
 
 
 def mark_accepted(
-    db: sqlite_utils.Database, submission_id: str, revision: int, accepted_at: str, receipt: str, now: dt.datetime
+    db: Database, submission_id: str, revision: int, accepted_at: str, receipt: str, now: dt.datetime
 ) -> AcceptedRevision:
     """Keep the accepted revision for good and take the item out of the outbox.
 
@@ -127,7 +125,7 @@ def mark_accepted(
 
 
 def mark_rejected(
-    db: sqlite_utils.Database, submission_id: str, field_messages: Mapping[str, str | Sequence[str]],
+    db: Database, submission_id: str, field_messages: Mapping[str, str | Sequence[str]],
     now: dt.datetime,
 ) -> ReturnDraft:
     """The tracker refused the content (422): keep its per-field messages; the return is edited again."""
@@ -149,7 +147,7 @@ def mark_rejected(
 
 
 def mark_conflict(
-    db: sqlite_utils.Database, submission_id: str, server_copy: Mapping[str, Any], now: dt.datetime
+    db: Database, submission_id: str, server_copy: Mapping[str, Any], now: dt.datetime
 ) -> ReturnDraft:
     """The tracker's copy changed since our base revision (409): keep its copy beside ours for the user to choose.
 
@@ -177,7 +175,7 @@ def mark_conflict(
         return draft_from_row(db, _return_row(db, ret["id"]))
 
 
-def _conflict_reaches(db: sqlite_utils.Database, ret: dict[str, Any], submission_id: str, now: dt.datetime) -> bool:
+def _conflict_reaches(db: Database, ret: dict[str, Any], submission_id: str, now: dt.datetime) -> bool:
     # Whether a conflict on this submission puts the return into conflict. It does when this is the
     # return's current content or the return is being edited; a newer queued submission built on the
     # same old base would conflict too, so it is withdrawn if nothing of it has been sent. A newer
@@ -197,7 +195,7 @@ def _conflict_reaches(db: sqlite_utils.Database, ret: dict[str, Any], submission
     return True
 
 
-def _rebase(db: sqlite_utils.Database, ret: dict[str, Any], revision: int) -> None:
+def _rebase(db: Database, ret: dict[str, Any], revision: int) -> None:
     # Newer work built on the content just accepted; its base is now that revision. Items never
     # attempted can still be changed safely (nothing of them has left this computer).
     if ret["base_revision"] is None or ret["base_revision"] < revision:
@@ -209,14 +207,14 @@ def _rebase(db: sqlite_utils.Database, ret: dict[str, Any], revision: int) -> No
         db["outbox"].update(item["id"], {"payload": to_json(payload)})
 
 
-def _row(db: sqlite_utils.Database, submission_id: str) -> dict[str, Any]:
+def _row(db: Database, submission_id: str) -> dict[str, Any]:
     rows = list(db.query("SELECT * FROM outbox WHERE submission_id = ?", [submission_id]))
     if not rows:
         raise OutboxItemGone(f"submission {submission_id} is not in the outbox (withdrawn, or already answered)")
     return rows[0]
 
 
-def _return_row(db: sqlite_utils.Database, return_id: int) -> dict[str, Any]:
+def _return_row(db: Database, return_id: int) -> dict[str, Any]:
     return next(iter(db.query("SELECT * FROM returns WHERE id = ?", [return_id])))
 
 

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlite_utils
-
 from ct_desktop.forms.findings import PreviousReturn
 from ct_desktop.models import AcceptedRevision
 from ct_desktop.period import Period
 from ct_desktop.store.codec import from_json
-from ct_desktop.store.database import reading
+from ct_desktop.store.database import Database, reading
 
 
-def last_accepted(db: sqlite_utils.Database, location_id: str, before: Period | None = None) -> AcceptedRevision | None:
+def last_accepted(db: Database, location_id: str, before: Period | None = None) -> AcceptedRevision | None:
     """The latest accepted revision of the latest accepted month (before ``before``, if given)."""
     sql = "SELECT * FROM receipts WHERE location_id = ?"
     params: list[Any] = [location_id]
@@ -26,7 +24,7 @@ def last_accepted(db: sqlite_utils.Database, location_id: str, before: Period | 
 
 
 def accepted_revisions(
-    db: sqlite_utils.Database, location_id: str, period: Period | None = None
+    db: Database, location_id: str, period: Period | None = None
 ) -> list[AcceptedRevision]:
     """Every accepted revision of a location (of one month, if given), oldest first."""
     sql = "SELECT * FROM receipts WHERE location_id = ?"
@@ -38,7 +36,7 @@ def accepted_revisions(
         return [_revision(row) for row in db.query(sql + " ORDER BY period, revision", params)]
 
 
-def find_receipt(db: sqlite_utils.Database, submission_id: str) -> AcceptedRevision | None:
+def find_receipt(db: Database, submission_id: str) -> AcceptedRevision | None:
     """The accepted revision a submission became, or None."""
     rows = list(db.query("SELECT * FROM receipts WHERE submission_id = ?", [submission_id]))
     return _revision(rows[0]) if rows else None

@@ -10,8 +10,6 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import sqlite_utils
-
 from ct_desktop.forms.model import FormDefinition
 from ct_desktop.models import (
     NOT_KNOWN,
@@ -26,26 +24,26 @@ from ct_desktop.models import (
 )
 from ct_desktop.period import Period
 from ct_desktop.store.codec import from_json, parse_time, shown, to_json, utc_text
-from ct_desktop.store.database import reading, writing
+from ct_desktop.store.database import Database, reading, writing
 from ct_desktop.store.errors import StoreError, ValuesRefused
 
 EDITABLE_STATES = (ReturnState.DRAFT, ReturnState.READY, ReturnState.REJECTED, ReturnState.CONFLICT)
 
 
-def find_return_row(db: sqlite_utils.Database, location_id: str, period: Period) -> dict[str, Any] | None:
+def find_return_row(db: Database, location_id: str, period: Period) -> dict[str, Any] | None:
     """The returns row of a location and month, or None when the month has not been started."""
     rows = list(db.query("SELECT * FROM returns WHERE location_id = ? AND period = ?", [location_id, str(period)]))
     return rows[0] if rows else None
 
 
-def load_return(db: sqlite_utils.Database, location_id: str, period: Period) -> ReturnDraft | None:
+def load_return(db: Database, location_id: str, period: Period) -> ReturnDraft | None:
     """The saved return of a location and month, or None when it has not been started."""
     with reading(db):
         row = find_return_row(db, location_id, period)
         return None if row is None else draft_from_row(db, row)
 
 
-def load_states(db: sqlite_utils.Database, keys: Iterable[tuple[str, Period]]) -> dict[tuple[str, Period], ReturnState]:
+def load_states(db: Database, keys: Iterable[tuple[str, Period]]) -> dict[tuple[str, Period], ReturnState]:
     """The state of each started return among ``keys`` (location id, month), from one query.
 
     A return not started has no entry. Only the states are read, not the answers: for the status bar and
@@ -66,7 +64,7 @@ def load_states(db: sqlite_utils.Database, keys: Iterable[tuple[str, Period]]) -
     return states
 
 
-def draft_from_row(db: sqlite_utils.Database, row: dict[str, Any]) -> ReturnDraft:
+def draft_from_row(db: Database, row: dict[str, Any]) -> ReturnDraft:
     """A ReturnDraft from its returns row and its values."""
     values, not_known = read_answers(db, row["id"])
     return ReturnDraft(
@@ -88,7 +86,7 @@ def draft_from_row(db: sqlite_utils.Database, row: dict[str, Any]) -> ReturnDraf
     )
 
 
-def read_answers(db: sqlite_utils.Database, return_id: int) -> tuple[dict[str, Any], set[str]]:
+def read_answers(db: Database, return_id: int) -> tuple[dict[str, Any], set[str]]:
     """The values and the not-known keys of a return."""
     values: dict[str, Any] = {}
     not_known: set[str] = set()
@@ -100,7 +98,7 @@ def read_answers(db: sqlite_utils.Database, return_id: int) -> tuple[dict[str, A
     return values, not_known
 
 
-def write_answer(db: sqlite_utils.Database, return_id: int, key: str, answer: Any) -> None:
+def write_answer(db: Database, return_id: int, key: str, answer: Any) -> None:
     """Save one answer: a value, NOT_KNOWN, or None (blank: the row goes)."""
     if answer is None:
         db.execute("DELETE FROM field_values WHERE return_id = ? AND key = ?", [return_id, key])
@@ -111,7 +109,7 @@ def write_answer(db: sqlite_utils.Database, return_id: int, key: str, answer: An
     db["field_values"].upsert(row, pk=("return_id", "key"))
 
 
-def load_history(db: sqlite_utils.Database, location_id: str, period: Period) -> list[HistoryEntry]:
+def load_history(db: Database, location_id: str, period: Period) -> list[HistoryEntry]:
     """Who did what to a return and when, oldest first."""
     with reading(db):
         row = find_return_row(db, location_id, period)
@@ -132,7 +130,7 @@ def load_history(db: sqlite_utils.Database, location_id: str, period: Period) ->
 
 
 def add_history(
-    db: sqlite_utils.Database,
+    db: Database,
     return_id: int,
     at: dt.datetime,
     by: str,
@@ -154,7 +152,7 @@ def add_history(
 
 
 def start_return(
-    db: sqlite_utils.Database, location: Location, period: Period, form: FormDefinition, now: dt.datetime
+    db: Database, location: Location, period: Period, form: FormDefinition, now: dt.datetime
 ) -> dict[str, Any]:
     """The returns row of the month, created as an empty draft if there is none (inside a write transaction).
 
@@ -193,7 +191,7 @@ def check_answers(form: FormDefinition, changes: Mapping[str, Any]) -> list[str]
 
 
 def set_answers(
-    db: sqlite_utils.Database,
+    db: Database,
     location: Location,
     period: Period,
     form: FormDefinition,
@@ -224,7 +222,7 @@ def set_answers(
 
 
 def pending_edits(
-    db: sqlite_utils.Database, row: dict[str, Any] | None, form: FormDefinition, changes: Mapping[str, Any]
+    db: Database, row: dict[str, Any] | None, form: FormDefinition, changes: Mapping[str, Any]
 ) -> list[tuple[str, Any, FieldChange]]:
     """The answers that differ from the saved ones, each with its change as shown in history."""
     values, not_known = read_answers(db, row["id"]) if row else ({}, set())
@@ -239,7 +237,7 @@ def pending_edits(
 
 
 def write_edits(
-    db: sqlite_utils.Database,
+    db: Database,
     row: dict[str, Any],
     form: FormDefinition,
     edits: list[tuple[str, Any, FieldChange]],
@@ -253,7 +251,7 @@ def write_edits(
     db["returns"].update(row["id"], {"form_version": form.version, "updated_at": utc_text(now)})
 
 
-def reopen_for_edit(db: sqlite_utils.Database, row: dict[str, Any], by: str, now: dt.datetime) -> str | None:
+def reopen_for_edit(db: Database, row: dict[str, Any], by: str, now: dt.datetime) -> str | None:
     """Make the return an editable draft before an edit; say what that did to the outbox or the accepted copy.
 
     Queued and never attempted: withdrawn from the outbox. Queued and attempted (it may already have
@@ -280,7 +278,7 @@ def reopen_for_edit(db: sqlite_utils.Database, row: dict[str, Any], by: str, now
     return notice
 
 
-def _leave_outbox(db: sqlite_utils.Database, row: dict[str, Any], by: str, now: dt.datetime) -> str:
+def _leave_outbox(db: Database, row: dict[str, Any], by: str, now: dt.datetime) -> str:
     items = list(db.query("SELECT * FROM outbox WHERE submission_id = ?", [row["submission_id"]]))
     short = str(row["submission_id"])[:8]
     if items and items[0]["attempts"] == 0 and not items[0]["in_flight"]:

@@ -19,13 +19,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-import sqlite_utils
-
-from ct_desktop.store.database import writing
+from ct_desktop.store.database import Database, writing
 from ct_desktop.store.errors import StoreError, StoreUnreadable
 
 
-def _v1_initial(db: sqlite_utils.Database) -> None:
+def _v1_initial(db: Database) -> None:
     db["locations"].create(
         {"id": str, "name": str, "service_type": str, "local_authority": str, "region": str, "added_at": str},
         pk="id",
@@ -115,16 +113,16 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
 
 
 # Append only. The position in the list is the version the migration brings the file to, minus one.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial]
+MIGRATIONS: list[Callable[[Database], None]] = [_v1_initial]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def schema_version(db: sqlite_utils.Database) -> int:
+def schema_version(db: Database) -> int:
     """The number of migrations applied to the file."""
     return int(db.execute("PRAGMA user_version").fetchone()[0])
 
 
-def migrate(db: sqlite_utils.Database, target: int = SCHEMA_VERSION, path: Path | None = None) -> None:
+def migrate(db: Database, target: int = SCHEMA_VERSION, path: Path | None = None) -> None:
     """Bring the file up to ``target`` (tests pass a lower one to build an older file).
 
     ``path`` only names the file in error messages.

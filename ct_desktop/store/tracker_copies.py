@@ -12,13 +12,11 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-import sqlite_utils
-
 from ct_desktop.forms.model import FormDefinition
 from ct_desktop.models import NOT_KNOWN, AcceptedRevision, HistoryAction, ReturnState
 from ct_desktop.period import Period
 from ct_desktop.store.codec import to_json, utc_text
-from ct_desktop.store.database import writing
+from ct_desktop.store.database import Database, writing
 from ct_desktop.store.errors import StoreError
 from ct_desktop.store.outbox import TRACKER
 from ct_desktop.store.receipts import find_receipt
@@ -40,7 +38,7 @@ def check_copy(copy: Mapping[str, Any]) -> None:
 
 
 def record(
-    db: sqlite_utils.Database, location_id: str, period: Period, copy: Mapping[str, Any],
+    db: Database, location_id: str, period: Period, copy: Mapping[str, Any],
     form: FormDefinition | None, now: dt.datetime,
 ) -> AcceptedRevision | None:
     """Keep a revision the tracker accepted, if it is new here; None when it was already known.
@@ -67,7 +65,7 @@ def record(
         return find_receipt(db, submission_id)
 
 
-def _revision_known(db: sqlite_utils.Database, location_id: str, period: Period, revision: int) -> bool:
+def _revision_known(db: Database, location_id: str, period: Period, revision: int) -> bool:
     # The same number under another submission id would be another tracker's (a training one reset):
     # what is kept here is never replaced.
     return bool(list(db.query("SELECT 1 FROM receipts WHERE location_id = ? AND period = ? AND revision = ?",
@@ -88,7 +86,7 @@ def _payload(copy: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _bring_return_up_to_date(
-    db: sqlite_utils.Database, location_id: str, period: Period, copy: Mapping[str, Any], form: FormDefinition,
+    db: Database, location_id: str, period: Period, copy: Mapping[str, Any], form: FormDefinition,
     now: dt.datetime,
 ) -> None:
     revision = int(copy["revision"])
