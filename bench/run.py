@@ -8,7 +8,7 @@ returns to the reference tracker on the loopback; the app's peak memory with 200
 ``--quick`` runs fewer repetitions and smaller batches (the sync figure is then projected to 1,000),
 to check that everything still runs; the README's figures come from a full run.
 
-Everything happens in one temporary folder, removed at the end: the user's data folder, settings and
+Everything happens in one temporary folder, removed at the end: the user's data folder, cache, settings and
 keyring are never used. The code measured is this checkout's (its root goes ahead of site-packages on
 the path of this process and of every process it starts), whatever ct-desktop may be installed.
 """
@@ -75,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
         work = Path(tmp)
         # A guard: anything that looked for the default data folder would find this empty one.
         os.environ["CT_DESKTOP_DATA_DIR"] = str(work / "default-data-folder-unused")
+        # The bank holiday cache too: the warm-up start fills this one, the user's is left alone.
+        os.environ["CT_DESKTOP_CACHE_DIR"] = str(work / "cache")
         # Bytecode as an installed app has it (pip compiles on install), for every process started here:
         # kept under ``work`` (written by the warm-up starts, nothing added to the checkout), even where
         # PYTHONDONTWRITEBYTECODE is set, which would otherwise make every start compile ct_desktop afresh.

@@ -2,9 +2,14 @@
 
 Every action has a menu entry and most a shortcut, so the whole app works from the keyboard. Closing
 the window stops the sync timers, waits for the task runner's workers and closes the store.
+
+Only what the first view needs is built (and imported) with the window: the history page, the form and
+the dialogs are made when first asked for, so that the window is up sooner.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -23,16 +28,15 @@ from ct_desktop.models import ReturnState
 from ct_desktop.period import Period
 from ct_desktop.settings import SettingsError
 from ct_desktop.store import StoreError, who
-from ct_desktop.ui.connect_panel import ConnectDialog
 from ct_desktop.ui.context import AppContext
-from ct_desktop.ui.history_view import HistoryView
 from ct_desktop.ui.home_view import HomeView
-from ct_desktop.ui.location_dialog import AddLocationDialog
-from ct_desktop.ui.settings_dialog import SettingsDialog, about_text
 from ct_desktop.ui.shortcuts_help import SHORTCUTS, shortcuts_html
 from ct_desktop.ui.sync_controller import SyncController
 from ct_desktop.ui.sync_status import SyncProblemsDialog, SyncStatusWidget
 from ct_desktop.ui.theme import APP_DISPLAY_NAME
+
+if TYPE_CHECKING:
+    from ct_desktop.ui.history_view import HistoryView
 
 
 class MainWindow(QMainWindow):
@@ -49,10 +53,9 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(640, 400)  # 1366x768 at 150% leaves about 910x480 logical pixels
         self.sync = SyncController(context, self, use_network_information=use_network_information)
         self.home = HomeView(context)
-        self.history = HistoryView(context)
+        self._history: HistoryView | None = None
         self.stack = QStackedWidget()
         self.stack.addWidget(self.home)
-        self.stack.addWidget(self.history)
         self.setCentralWidget(self.stack)
         self.sync_widget = SyncStatusWidget(context)
         self.person_button = QPushButton()
@@ -148,8 +151,21 @@ class MainWindow(QMainWindow):
         self.home.add_location_requested.connect(self.add_location)
         self.home.connect_requested.connect(lambda: self.ask_for_token(""))
         self.home.status_message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
-        self.history.close_requested.connect(self.show_home)
         events.settings_changed.connect(self._show_person)
+
+    @property
+    def history(self) -> HistoryView:
+        """The history page, made the first time it is needed."""
+        if self._history is None:
+            from ct_desktop.ui.history_view import HistoryView
+
+            self._history = HistoryView(self._context)
+            self._history.close_requested.connect(self.show_home)
+            self.stack.addWidget(self._history)
+        return self._history
+
+    def _history_shown(self) -> bool:
+        return self._history is not None and self.stack.currentWidget() is self._history
 
     # Pages --------------------------------------------------------------------------------------
 
@@ -232,7 +248,7 @@ class MainWindow(QMainWindow):
 
     def current_return(self) -> tuple[str, Period] | None:
         """The location and month the Return menu acts on, from the page shown."""
-        if self.stack.currentWidget() is self.history and self.history.location is not None:
+        if self._history_shown() and self.history.location is not None:
             return self.history.location.id, self.history.picker.period
         if self.home.selected_id:
             return self.home.selected_id, self.home.period
@@ -263,11 +279,13 @@ class MainWindow(QMainWindow):
         self.home.start_no_changes(target[0])
 
     def _month_step(self, step: int) -> None:
-        picker = self.history.picker if self.stack.currentWidget() is self.history else self.home.picker
+        picker = self.history.picker if self._history_shown() else self.home.picker
         picker.set_period(picker.period.next() if step > 0 else picker.period.previous())
 
     def add_location(self) -> None:
         """Add a location by hand."""
+        from ct_desktop.ui.location_dialog import AddLocationDialog
+
         dialog = AddLocationDialog(self._context, self)
         dialog.finished.connect(dialog.deleteLater)
         self.dialog = dialog
@@ -297,6 +315,8 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> None:
         """Ctrl+,."""
+        from ct_desktop.ui.settings_dialog import SettingsDialog
+
         dialog = SettingsDialog(self._context, self)
         dialog.finished.connect(dialog.deleteLater)
         self.dialog = dialog
@@ -313,6 +333,8 @@ class MainWindow(QMainWindow):
 
     def ask_for_token(self, reason: str) -> None:
         """Connect (again): after a 401, from the status bar, or from the Sync menu."""
+        from ct_desktop.ui.connect_panel import ConnectDialog
+
         if isinstance(self.dialog, ConnectDialog) and self.dialog.isVisible():
             return
         dialog = ConnectDialog(self._context, reason, self)
@@ -331,6 +353,8 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         """Version and what the app is for."""
+        from ct_desktop.ui.settings_dialog import about_text
+
         text = (f"<b>{APP_DISPLAY_NAME}</b><br>{about_text()}<br><br>Prepare and send the monthly Capacity "
                 f"Tracker return, offline first.<br>Data folder: {self._context.data_dir}")
         box = QMessageBox(QMessageBox.Icon.Information, "About ct-desktop", text, parent=self)
