@@ -10,7 +10,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -27,7 +26,9 @@ from ct_desktop.ui.location_card import LocationCard, LocationStatus
 from ct_desktop.ui.month_picker import MonthPicker
 from ct_desktop.ui.no_changes_dialog import NoChangesDialog, no_base_text
 from ct_desktop.ui.presentation import month_of, state_key, window_is_urgent, window_text
-from ct_desktop.ui.theme import error_label, muted, show_message
+from ct_desktop.ui.theme import ERROR_COLOURS, BoxColours, BoxedLabel, error_label, muted, show_message
+
+WINDOW_COLOURS = BoxColours("#1f2937", "#eef4fc", "#b6cdea")  # the collection window, when not urgent
 
 
 def read_status(context: AppContext, location: Location, period: Period) -> LocationStatus:
@@ -71,7 +72,7 @@ class HomeView(QWidget):
         self.no_changes_dialog: NoChangesDialog | None = None
         self.picker = MonthPicker(lambda: month_of(context.clock()))
         self.picker.period_changed.connect(self._month_changed)
-        self.window_label = QLabel()
+        self.window_label = BoxedLabel(WINDOW_COLOURS, padding=(10, 6))
         self.window_label.setWordWrap(True)
         self.message = error_label()
         self._cards_box = QWidget()
@@ -146,10 +147,7 @@ class HomeView(QWidget):
         window = collection_window(self.period)
         self.window_label.setText(window_text(window, moment))
         urgent = window_is_urgent(window, moment)
-        colours = "color: #8a1111; background: #fdecec; border-color: #f3b4b4;" if urgent else \
-            "color: #1f2937; background: #eef4fc; border-color: #b6cdea;"
-        self.window_label.setStyleSheet(f"QLabel {{ {colours} border-width: 1px; border-style: solid;"
-                                        " border-radius: 4px; padding: 6px 10px; }")
+        self.window_label.set_colours(ERROR_COLOURS if urgent else WINDOW_COLOURS)
         self.window_label.setAccessibleName("Collection window: " + self.window_label.text())
 
     def _sync_cards(self, ids: list[str]) -> None:

@@ -6,8 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from html import escape
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFocusEvent, QKeyEvent, QMouseEvent, QResizeEvent
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFocusEvent, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen, QResizeEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from ct_desktop.models import AcceptedRevision, Location, OutboxItem, ReturnDraft
@@ -17,6 +17,8 @@ from ct_desktop.ui.theme import StateBadge, error_label, show_message
 
 # States in which "No changes" has nothing left to do for the month.
 DONE_STATES = ("ready", "queued", "accepted")
+CARD_BORDER, CARD_BACKGROUND = "#c4c7cc", "#ffffff"
+SELECTED_BORDER, SELECTED_BACKGROUND = "#1a73e8", "#f5f9ff"
 OPEN_WORDS = {NOT_STARTED: "Start return", "conflict": "Compare copies", "queued": "View return",
               "accepted": "View return", "ready": "View return"}
 
@@ -115,7 +117,7 @@ class LocationCard(QFrame):
         super().__init__(parent)
         self.location_id = location_id
         self.status: LocationStatus | None = None
-        self.is_selected: bool | None = None  # None until the first set_selected() styles the card
+        self.is_selected: bool | None = None  # None until the first set_selected()
         self.setObjectName("locationCard")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         # Name and details in one label, so a long name and its details wrap as one line of text.
@@ -209,14 +211,22 @@ class LocationCard(QFrame):
 
     def set_selected(self, selected: bool) -> None:
         """Highlight the card the keyboard shortcuts act on."""
-        # A new style sheet re-polishes the whole card: only for a card whose selection changes.
         if selected == self.is_selected:
             return
         self.is_selected = selected
-        border = "2px solid #1a73e8" if selected else "1px solid #c4c7cc"
-        background = "#f5f9ff" if selected else "#ffffff"
-        self.setStyleSheet(f"QFrame#locationCard {{ border: {border}; border-radius: 8px;"
-                           f" background: {background}; }}")
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """The card: a white rounded box, blue and thicker when selected (painted: see ui.theme)."""
+        border, width, background = (SELECTED_BORDER, 2.0, SELECTED_BACKGROUND) if self.is_selected else \
+            (CARD_BORDER, 1.0, CARD_BACKGROUND)
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(QColor(border), width))
+        painter.setBrush(QColor(background))
+        inset = width / 2
+        painter.drawRoundedRect(QRectF(self.rect()).adjusted(inset, inset, -inset, -inset), 8, 8)
+        painter.end()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         """Clicking anywhere on the card selects it."""

@@ -2,12 +2,19 @@
 
 Fusion looks the same on Windows, macOS and Linux, so what the screenshots and the help show is
 what users see. Sizes are in points and layouts, never pixels, so 150% scaling stays proportionate.
+
+The small coloured boxes used everywhere (messages, state badges, the collection window line) are
+painted by ``BoxedLabel`` rather than given a style sheet each: a widget with a style sheet of its own
+is styled through Qt's style sheet engine, which made a home view of a few dozen locations, each with
+a badge and a message, several times slower to build and lay out.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QGuiApplication
+from dataclasses import dataclass
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QApplication, QDialog, QFrame, QLabel, QStyleFactory, QWidget
 
 from ct_desktop import __version__
@@ -16,10 +23,19 @@ from ct_desktop.ui.presentation import look_of
 APP_NAME = "ct-desktop"
 APP_DISPLAY_NAME = "Capacity Tracker return"
 MIN_POINT_SIZE = 10.0
-ERROR_STYLE = ("QLabel { color: #8a1111; background: #fdecec; border: 1px solid #f3b4b4; border-radius: 4px;"
-               " padding: 6px; }")
-OK_STYLE = ("QLabel { color: #14532d; background: #e7f6ec; border: 1px solid #a7dcb8; border-radius: 4px;"
-            " padding: 6px; }")
+
+
+@dataclass(frozen=True)
+class BoxColours:
+    """The text, background and border colours of a BoxedLabel."""
+
+    text: str
+    background: str
+    border: str
+
+
+ERROR_COLOURS = BoxColours("#8a1111", "#fdecec", "#f3b4b4")
+OK_COLOURS = BoxColours("#14532d", "#e7f6ec", "#a7dcb8")
 
 
 def prepare_high_dpi() -> None:
@@ -61,19 +77,50 @@ def muted(text: str = "", parent: QWidget | None = None) -> QLabel:
     return label
 
 
-def error_label(parent: QWidget | None = None) -> QLabel:
+class BoxedLabel(QLabel):
+    """Text in a rounded box with a 1-pixel border, painted (see the module's docstring for why)."""
+
+    def __init__(self, colours: BoxColours, *, radius: float = 4, padding: tuple[int, int] = (6, 6),
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self._radius = radius
+        horizontal, vertical = padding
+        self.setContentsMargins(horizontal + 1, vertical + 1, horizontal + 1, vertical + 1)  # + the border
+        self.colours = colours
+        self.set_colours(colours)
+
+    def set_colours(self, colours: BoxColours) -> None:
+        """Change the colours (the text's through the palette, so that it is also what is read out)."""
+        self.colours = colours
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, QColor(colours.text))
+        palette.setColor(QPalette.ColorRole.Text, QColor(colours.text))
+        self.setPalette(palette)
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """The box, then the text as any label draws it."""
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(QColor(self.colours.border), 1))
+        painter.setBrush(QColor(self.colours.background))
+        painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), self._radius, self._radius)
+        painter.end()
+        super().paintEvent(event)
+
+
+def error_label(parent: QWidget | None = None) -> BoxedLabel:
     """An inline message for refusals and errors: dark red on pale red, wrapped, hidden while empty."""
-    label = QLabel(parent)
+    label = BoxedLabel(ERROR_COLOURS, parent=parent)
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setStyleSheet(ERROR_STYLE)
     label.setVisible(False)
     return label
 
 
-def show_message(label: QLabel, text: str | None, ok: bool = False) -> None:
+def show_message(label: BoxedLabel, text: str | None, ok: bool = False) -> None:
     """Put a message in an error_label (green when ``ok``); an empty text hides it."""
-    label.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)
+    label.set_colours(OK_COLOURS if ok else ERROR_COLOURS)
     label.setText(text or "")
     label.setAccessibleDescription(text or "")
     label.setVisible(bool(text))
@@ -93,12 +140,15 @@ def grow_dialog_to_fit(widget: QWidget) -> None:
         window.resize(window.width(), needed)
 
 
-class StateBadge(QLabel):
+class StateBadge(BoxedLabel):
     """A lifecycle state as a rounded badge: words and colour together."""
 
     def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
+        super().__init__(BoxColours("#1f2937", "#ffffff", "#1f2937"), radius=9, padding=(10, 2), parent=parent)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        font = QFont(self.font())
+        font.setBold(True)
+        self.setFont(font)
         self.state = ""
 
     def set_state(self, state: str) -> None:
@@ -109,9 +159,7 @@ class StateBadge(QLabel):
         self.setToolTip(look.explanation)
         self.setAccessibleName(f"State: {look.words}")
         self.setAccessibleDescription(look.explanation)
-        self.setStyleSheet(f"QLabel {{ color: {look.foreground}; background: {look.background};"
-                           f" border: 1px solid {look.foreground}; border-radius: 9px; padding: 2px 10px;"
-                           " font-weight: bold; }")
+        self.set_colours(BoxColours(look.foreground, look.background, look.foreground))
 
 
 def separator(parent: QWidget | None = None) -> QFrame:
