@@ -72,3 +72,19 @@ def test_the_real_app_reaches_its_main_window_and_quits_when_asked(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "ct-desktop: main window shown" in result.stdout
     assert (folder / "ct-desktop.db").exists()
+
+
+def test_a_later_start_loads_neither_the_calendar_nor_sqlite_utils(tmp_path):
+    # What makes the window come up sooner: the bank holidays are read from the cache the first start
+    # wrote, and showing the returns only reads, so neither package is loaded (the first start creates
+    # the database, and an edit writes, with sqlite-utils).
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "settings.json").write_text('{"schema_version": 1, "person": "AB", "first_run_done": true}')
+    env = {**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen", "CT_DESKTOP_EXIT_AFTER_START": "1"}
+    code = ("import sys; from ct_desktop.cli import main; rc = main(['--data-dir', sys.argv[1]]);"
+            "print(rc, sorted(m for m in ('holidays', 'sqlite_utils') if m in sys.modules))")
+    starts = [subprocess.run([sys.executable, "-c", code, str(folder)], env=env, capture_output=True, text=True,
+                             timeout=120) for _ in range(2)]
+    assert [start.stdout.strip().splitlines()[-1] for start in starts] == ["0 ['holidays', 'sqlite_utils']", "0 []"], \
+        [start.stderr for start in starts]

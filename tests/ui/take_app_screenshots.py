@@ -103,6 +103,7 @@ def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as temp:
         os.environ["CT_TEST_KEYRING_FILE"] = str(Path(temp) / "keyring.json")
+        os.environ["CT_DESKTOP_CACHE_DIR"] = str(Path(temp) / "cache")  # not the user's cache folder
         folder, tracker_db = Path(temp) / "data", Path(temp) / "tracker.db"
         token = add_provider(tracker_db, "Rose Care", {loc.id: loc.service_type for loc in LOCATIONS[:4]})
         with running_tracker(tracker_db) as url:

@@ -78,6 +78,7 @@ def main(out: Path) -> None:
     suffix = "150" if os.environ.get("QT_SCALE_FACTOR", "1") not in ("1", "1.0") else "100"
     values = json.loads(EXAMPLE.read_text())["values"]
     with tempfile.TemporaryDirectory() as folder:
+        os.environ["CT_DESKTOP_CACHE_DIR"] = str(Path(folder) / "cache")  # not the user's cache folder
         context = make_context(Path(folder))
         accept_august(context, values)
         draft = dict(values, beds_occupied=38, staff_direct_care=20, absent_other_direct_care=None,
