@@ -88,3 +88,25 @@ def test_a_later_start_loads_neither_the_calendar_nor_sqlite_utils(tmp_path):
                              timeout=120) for _ in range(2)]
     assert [start.stdout.strip().splitlines()[-1] for start in starts] == ["0 ['holidays', 'sqlite_utils']", "0 []"], \
         [start.stderr for start in starts]
+
+
+def test_starting_the_app_loads_no_command_module(tmp_path):
+    code = ("import os, sys; [os.environ.pop(n, None) for n in ('QT_QPA_PLATFORM', 'DISPLAY', 'WAYLAND_DISPLAY')];"
+            "sys.platform = 'linux'; from ct_desktop.cli import main; rc = main(['--data-dir', sys.argv[1]]);"
+            "print(rc, sorted(m for m in sys.modules if m.endswith('_cmd') and m != 'ct_desktop.cli.start_cmd'))")
+    result = subprocess.run([sys.executable, "-c", code, str(tmp_path / "d")], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip().splitlines()[-1] == "0 []"
+
+
+def test_help_and_mistakes_without_a_command_get_the_whole_parser(capsys):
+    with pytest.raises(SystemExit) as exit_help:
+        main(["--help"])
+    assert exit_help.value.code == 0
+    shown = capsys.readouterr().out
+    assert all(command in shown for command in ("window", "draft", "no-changes", "import-csv", "doctor"))
+    for mistake in (["--data-dir"], ["--bogus"], ["--data-dir", "x", "nonsense"]):
+        with pytest.raises(SystemExit) as exit_mistake:
+            main(mistake)
+        assert exit_mistake.value.code == 2
+        assert "usage: ct-desktop [-h] [--data-dir DIR] [--version] COMMAND ..." in capsys.readouterr().err

@@ -1,55 +1,62 @@
-"""The ``ct-desktop`` command line: the same core as the app, one module per command."""
+"""The ``ct-desktop`` command line: the same core as the app, one module per command.
+
+With no command (``ct-desktop`` or ``ct-desktop --data-dir DIR``) the app starts, and the command
+modules are not even imported: a person waits for that window, and every module loaded is time.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 
 from ct_desktop import __version__
-from ct_desktop.cli import (
-    connect_cmd,
-    csv_cmd,
-    doctor_cmd,
-    draft_cmd,
-    locations_cmd,
-    no_changes_cmd,
-    start_cmd,
-    status_cmd,
-    submit_cmd,
-    sync_cmd,
-    validate_cmd,
-    window_cmd,
-)
+from ct_desktop.cli import start_cmd
 from ct_desktop.cli.common import CliError, data_dir_parent
 
 # Each command module offers register(subparsers, parent) and sets its handler with set_defaults(run=...).
 # The order is the order of --help.
 COMMANDS = (
-    window_cmd, validate_cmd, locations_cmd, draft_cmd, submit_cmd, no_changes_cmd, status_cmd,
-    connect_cmd, sync_cmd, csv_cmd, doctor_cmd,
+    "window_cmd", "validate_cmd", "locations_cmd", "draft_cmd", "submit_cmd", "no_changes_cmd", "status_cmd",
+    "connect_cmd", "sync_cmd", "csv_cmd", "doctor_cmd",
 )
+DESCRIPTION = "Prepare and send the monthly Capacity Tracker return. With no command, starts the app."
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The whole argument parser, every command taking --data-dir."""
     parent = data_dir_parent()
-    parser = argparse.ArgumentParser(
-        prog="ct-desktop",
-        description="Prepare and send the monthly Capacity Tracker return. With no command, starts the app.",
-        parents=[parent],
-    )
-    parser.add_argument("--version", action="version", version=f"ct-desktop {__version__}")
+    parser = _top_parser(parent)
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
-    for command in COMMANDS:
-        command.register(subparsers, parent)
+    for name in COMMANDS:
+        importlib.import_module(f"ct_desktop.cli.{name}").register(subparsers, parent)
+    return parser
+
+
+def _top_parser(parent: argparse.ArgumentParser, add_help: bool = True) -> argparse.ArgumentParser:
+    # Without help, the quick look of _start_only: a mistake raises instead of exiting, for the whole
+    # parser to report.
+    parser = argparse.ArgumentParser(prog="ct-desktop", description=DESCRIPTION, parents=[parent],
+                                     add_help=add_help, exit_on_error=add_help)
+    parser.add_argument("--version", action="version", version=f"ct-desktop {__version__}")
     parser.set_defaults(run=start_cmd.run)
     return parser
 
 
+def _start_only(argv: Sequence[str]) -> argparse.Namespace | None:
+    """The arguments when they only start the app (no command, no help); None for anything else."""
+    try:
+        args, rest = _top_parser(data_dir_parent(), add_help=False).parse_known_args(argv)
+    except argparse.ArgumentError:
+        return None
+    return None if rest else args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; the return value is the process exit code."""
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = _start_only(argv) or build_parser().parse_args(argv)
     try:
         return int(args.run(args) or 0)
     except CliError as exc:
