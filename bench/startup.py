@@ -126,7 +126,8 @@ def compare_starts(data_dir: Path, runs: int) -> StartComparison:
     """Start the app on ``data_dir`` and the bare window alternately, ``runs`` times each.
 
     One warm-up start of each comes first and is not counted: it fills the operating system's file
-    cache and writes the bytecode caches, as any start after the first finds them. Alternating means
+    cache and writes the bytecode caches and the bank holiday cache, as any start after the first finds
+    them. Alternating means
     that a machine getting busier or quieter during the run affects both sides alike.
     """
     env = gui_env(data_dir)
