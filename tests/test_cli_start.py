@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -53,21 +54,42 @@ def test_with_a_display_it_starts_the_app_in_the_data_folder(monkeypatch, tmp_pa
     assert started == [chosen.resolve()]
 
 
-def test_the_headless_start_never_loads_qt(tmp_path):
-    code = ("import os, sys; [os.environ.pop(n, None) for n in ('QT_QPA_PLATFORM', 'DISPLAY', 'WAYLAND_DISPLAY')];"
-            "sys.platform = 'linux'; from ct_desktop.cli import main; rc = main(['--data-dir', sys.argv[1]]);"
-            "print(rc, sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))))")
-    result = subprocess.run([sys.executable, "-c", code, str(tmp_path / "d")], capture_output=True, text=True,
-                            check=True)
-    assert result.stdout.strip().splitlines()[-1] == "0 []"
-
-
-def test_the_real_app_reaches_its_main_window_and_quits_when_asked(tmp_path):
+def started_folder(tmp_path):
+    """A data folder past its first run, so that the app goes straight to its main window."""
     folder = tmp_path / "data"
     folder.mkdir()
     (folder / "settings.json").write_text('{"schema_version": 1, "person": "AB", "first_run_done": true}')
-    env = {**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen", "CT_DESKTOP_EXIT_AFTER_START": "1"}
-    result = subprocess.run([sys.executable, "-m", "ct_desktop", "--data-dir", str(folder)], env=env,
+    return folder
+
+
+def window_env() -> dict[str, str]:
+    """Offscreen, and quit as soon as the main window is shown."""
+    return {**os.environ, "QT_QPA_PLATFORM": "offscreen", "CT_DESKTOP_EXIT_AFTER_START": "1"}
+
+
+def start_and_list_modules(folder, picked: str, *, headless: bool = False) -> str:
+    """`ct-desktop --data-dir FOLDER` in a fresh process; "<exit code> <sorted modules m where picked>".
+
+    ``headless``: a Linux session without a display, where the status is printed instead of a window.
+    """
+    setup = ("import os, sys; [os.environ.pop(n, None) for n in ('QT_QPA_PLATFORM', 'DISPLAY', 'WAYLAND_DISPLAY')];"
+             "sys.platform = 'linux'; ") if headless else "import sys; "
+    code = (setup + "from ct_desktop.cli import main; rc = main(['--data-dir', sys.argv[1]]);"
+            f"print(rc, sorted(m for m in sys.modules if {picked}))")
+    result = subprocess.run([sys.executable, "-c", code, str(folder)], env=window_env(), capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_the_headless_start_never_loads_qt(tmp_path):
+    loaded = start_and_list_modules(tmp_path / "d", "m.startswith(('PySide6', 'shiboken6'))", headless=True)
+    assert loaded == "0 []"
+
+
+def test_the_real_app_reaches_its_main_window_and_quits_when_asked(tmp_path):
+    folder = started_folder(tmp_path)
+    result = subprocess.run([sys.executable, "-m", "ct_desktop", "--data-dir", str(folder)], env=window_env(),
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "ct-desktop: main window shown" in result.stdout
@@ -78,25 +100,16 @@ def test_a_later_start_loads_neither_the_calendar_nor_sqlite_utils(tmp_path):
     # What makes the window come up sooner: the bank holidays are read from the cache the first start
     # wrote, and showing the returns only reads, so neither package is loaded (the first start creates
     # the database, and an edit writes, with sqlite-utils).
-    folder = tmp_path / "data"
-    folder.mkdir()
-    (folder / "settings.json").write_text('{"schema_version": 1, "person": "AB", "first_run_done": true}')
-    env = {**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen", "CT_DESKTOP_EXIT_AFTER_START": "1"}
-    code = ("import sys; from ct_desktop.cli import main; rc = main(['--data-dir', sys.argv[1]]);"
-            "print(rc, sorted(m for m in ('holidays', 'sqlite_utils') if m in sys.modules))")
-    starts = [subprocess.run([sys.executable, "-c", code, str(folder)], env=env, capture_output=True, text=True,
-                             timeout=120) for _ in range(2)]
-    assert [start.stdout.strip().splitlines()[-1] for start in starts] == ["0 ['holidays', 'sqlite_utils']", "0 []"], \
-        [start.stderr for start in starts]
+    folder = started_folder(tmp_path)
+    picked = "m in ('holidays', 'sqlite_utils')"
+    assert start_and_list_modules(folder, picked) == "0 ['holidays', 'sqlite_utils']"
+    assert start_and_list_modules(folder, picked) == "0 []"
 
 
 def test_starting_the_app_loads_no_command_module(tmp_path):
-    code = ("import os, sys; [os.environ.pop(n, None) for n in ('QT_QPA_PLATFORM', 'DISPLAY', 'WAYLAND_DISPLAY')];"
-            "sys.platform = 'linux'; from ct_desktop.cli import main; rc = main(['--data-dir', sys.argv[1]]);"
-            "print(rc, sorted(m for m in sys.modules if m.endswith('_cmd') and m != 'ct_desktop.cli.start_cmd'))")
-    result = subprocess.run([sys.executable, "-c", code, str(tmp_path / "d")], capture_output=True, text=True,
-                            check=True)
-    assert result.stdout.strip().splitlines()[-1] == "0 []"
+    picked = "m.endswith('_cmd') and m != 'ct_desktop.cli.start_cmd'"
+    assert start_and_list_modules(tmp_path / "d", picked, headless=True) == "0 []"
+    assert start_and_list_modules(started_folder(tmp_path), picked) == "0 []"
 
 
 def test_help_and_mistakes_without_a_command_get_the_whole_parser(capsys):
