@@ -6,14 +6,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from html import escape
 
-from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFocusEvent, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen, QResizeEvent
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QMouseEvent, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from ct_desktop.models import AcceptedRevision, Location, OutboxItem, ReturnDraft
 from ct_desktop.period import Period
 from ct_desktop.ui.presentation import NOT_STARTED, SET_ASIDE, day_text, look_of, parse_moment, time_text
-from ct_desktop.ui.theme import StateBadge, error_label, show_message
+from ct_desktop.ui.theme import StateBadge, error_label, paint_box, show_message
 
 # States in which "No changes" has nothing left to do for the month.
 DONE_STATES = ("ready", "queued", "accepted")
@@ -220,13 +220,7 @@ class LocationCard(QFrame):
         """The card: a white rounded box, blue and thicker when selected (painted: see ui.theme)."""
         border, width, background = (SELECTED_BORDER, 2.0, SELECTED_BACKGROUND) if self.is_selected else \
             (CARD_BORDER, 1.0, CARD_BACKGROUND)
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QPen(QColor(border), width))
-        painter.setBrush(QColor(background))
-        inset = width / 2
-        painter.drawRoundedRect(QRectF(self.rect()).adjusted(inset, inset, -inset, -inset), 8, 8)
-        painter.end()
+        paint_box(self, background, border, radius=8, border_width=width)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         """Clicking anywhere on the card selects it."""

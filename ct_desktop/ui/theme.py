@@ -86,7 +86,6 @@ class BoxedLabel(QLabel):
         self._radius = radius
         horizontal, vertical = padding
         self.setContentsMargins(horizontal + 1, vertical + 1, horizontal + 1, vertical + 1)  # + the border
-        self.colours = colours
         self.set_colours(colours)
 
     def set_colours(self, colours: BoxColours) -> None:
@@ -100,13 +99,19 @@ class BoxedLabel(QLabel):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         """The box, then the text as any label draws it."""
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QPen(QColor(self.colours.border), 1))
-        painter.setBrush(QColor(self.colours.background))
-        painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), self._radius, self._radius)
-        painter.end()
+        paint_box(self, self.colours.background, self.colours.border, self._radius)
         super().paintEvent(event)
+
+
+def paint_box(widget: QWidget, background: str, border: str, radius: float, border_width: float = 1) -> None:
+    """Paint a rounded box over the whole widget, its border just inside the edges (from a paintEvent)."""
+    painter = QPainter(widget)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QPen(QColor(border), border_width))
+    painter.setBrush(QColor(background))
+    inset = border_width / 2
+    painter.drawRoundedRect(QRectF(widget.rect()).adjusted(inset, inset, -inset, -inset), radius, radius)
+    painter.end()
 
 
 def error_label(parent: QWidget | None = None) -> BoxedLabel:
