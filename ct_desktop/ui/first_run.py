@@ -24,7 +24,7 @@ from ct_desktop.store import StoreError, who
 from ct_desktop.ui.connect_panel import ConnectPanel
 from ct_desktop.ui.context import AppContext
 from ct_desktop.ui.location_dialog import AddLocationDialog
-from ct_desktop.ui.theme import error_label, heading, muted, show_message
+from ct_desktop.ui.theme import error_label, heading, muted, open_dialog, show_message
 
 
 class FirstRunDialog(QDialog):
@@ -106,9 +106,7 @@ class FirstRunDialog(QDialog):
     def add_location(self) -> None:
         """Open the add-location dialog; the list below fills in when it adds one."""
         dialog = AddLocationDialog(self._context, self)
-        dialog.finished.connect(dialog.deleteLater)
-        self.location_dialog = dialog
-        dialog.open()
+        self.location_dialog = open_dialog(dialog)
 
     def _list_locations(self) -> None:
         try:

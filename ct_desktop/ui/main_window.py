@@ -33,7 +33,7 @@ from ct_desktop.ui.home_view import HomeView
 from ct_desktop.ui.shortcuts_help import SHORTCUTS, shortcuts_html
 from ct_desktop.ui.sync_controller import SyncController
 from ct_desktop.ui.sync_status import SyncProblemsDialog, SyncStatusWidget
-from ct_desktop.ui.theme import APP_DISPLAY_NAME
+from ct_desktop.ui.theme import APP_DISPLAY_NAME, open_dialog
 
 if TYPE_CHECKING:
     from ct_desktop.ui.history_view import HistoryView
@@ -286,10 +286,7 @@ class MainWindow(QMainWindow):
         """Add a location by hand."""
         from ct_desktop.ui.location_dialog import AddLocationDialog
 
-        dialog = AddLocationDialog(self._context, self)
-        dialog.finished.connect(dialog.deleteLater)
-        self.dialog = dialog
-        dialog.open()
+        self.dialog = open_dialog(AddLocationDialog(self._context, self))
 
     def change_person(self) -> None:
         """Ask who is working this shift (recorded with every change)."""
@@ -298,9 +295,7 @@ class MainWindow(QMainWindow):
         dialog.setLabelText("Your name or initials (recorded with every change):")
         dialog.setTextValue(self._context.settings.person or "")
         dialog.textValueSelected.connect(self._set_person)
-        dialog.finished.connect(dialog.deleteLater)
-        self.dialog = dialog
-        dialog.open()
+        self.dialog = open_dialog(dialog)
 
     def _set_person(self, text: str) -> None:
         try:
@@ -317,19 +312,14 @@ class MainWindow(QMainWindow):
         """Ctrl+,."""
         from ct_desktop.ui.settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self._context, self)
-        dialog.finished.connect(dialog.deleteLater)
-        self.dialog = dialog
-        dialog.open()
+        self.dialog = open_dialog(SettingsDialog(self._context, self))
 
     def show_problems(self) -> None:
         """Set-aside items, refusals, conflicts and failing sends, with a way to open each."""
         self.sync.refresh()
         dialog = SyncProblemsDialog(self._context, self.sync.status, self)
         dialog.open_requested.connect(self.open_return)
-        dialog.finished.connect(dialog.deleteLater)
-        self.dialog = dialog
-        dialog.open()
+        self.dialog = open_dialog(dialog)
 
     def ask_for_token(self, reason: str) -> None:
         """Connect (again): after a 401, from the status bar, or from the Sync menu."""
@@ -339,17 +329,13 @@ class MainWindow(QMainWindow):
             return
         dialog = ConnectDialog(self._context, reason, self)
         dialog.accepted.connect(self.sync.send_now)  # connected (again): send what waited at once
-        dialog.finished.connect(dialog.deleteLater)
-        self.dialog = dialog
-        dialog.open()
+        self.dialog = open_dialog(dialog)
 
     def show_shortcuts(self) -> None:
         """F1: every shortcut in one table."""
         box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts", shortcuts_html(), parent=self)
         box.setTextFormat(Qt.TextFormat.RichText)
-        box.finished.connect(box.deleteLater)
-        self.dialog = box
-        box.open()
+        self.dialog = open_dialog(box)
 
     def show_about(self) -> None:
         """Version and what the app is for."""
@@ -358,9 +344,7 @@ class MainWindow(QMainWindow):
         text = (f"<b>{APP_DISPLAY_NAME}</b><br>{about_text()}<br><br>Prepare and send the monthly Capacity "
                 f"Tracker return, offline first.<br>Data folder: {self._context.data_dir}")
         box = QMessageBox(QMessageBox.Icon.Information, "About ct-desktop", text, parent=self)
-        box.finished.connect(box.deleteLater)
-        self.dialog = box
-        box.open()
+        self.dialog = open_dialog(box)
 
     # Closing ------------------------------------------------------------------------------------
 

@@ -36,7 +36,7 @@ from ct_desktop.store import StoreError, who
 from ct_desktop.sync.address import TrackerUrlError, canonical_tracker_url
 from ct_desktop.ui.connect_panel import ConnectDialog
 from ct_desktop.ui.context import AppContext
-from ct_desktop.ui.theme import error_label, muted, show_message
+from ct_desktop.ui.theme import error_label, muted, open_dialog, show_message
 
 
 def about_text() -> str:
@@ -201,9 +201,7 @@ class SettingsDialog(QDialog):
         dialog.panel.url_edit.setText(self.url_edit.text().strip())
         dialog.panel.token_edit.setFocus()
         dialog.accepted.connect(self._reconnected)
-        dialog.finished.connect(dialog.deleteLater)
-        self.connect_dialog = dialog
-        dialog.open()
+        self.connect_dialog = open_dialog(dialog)
 
     def _reconnected(self) -> None:
         if shiboken6.isValid(self):

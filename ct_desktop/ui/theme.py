@@ -12,6 +12,7 @@ a badge and a message, several times slower to build and lay out.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPaintEvent, QPalette, QPen
@@ -131,6 +132,16 @@ def show_message(label: BoxedLabel, text: str | None, ok: bool = False) -> None:
     label.setVisible(bool(text))
     if text:
         grow_dialog_to_fit(label)
+
+
+DialogT = TypeVar("DialogT", bound=QDialog)
+
+
+def open_dialog(dialog: DialogT) -> DialogT:
+    """Open a dialog over its window without waiting for it (``open()``); it deletes itself once closed."""
+    dialog.finished.connect(dialog.deleteLater)
+    dialog.open()
+    return dialog
 
 
 def grow_dialog_to_fit(widget: QWidget) -> None:
