@@ -14,7 +14,7 @@ from typing import Any
 
 from ct_desktop.cli.common import EXIT_BAD_INPUT, CliError, parse_period, print_json
 from ct_desktop.cli.draft_view import ShownReturn, describe_draft, draft_json, shown_or_blank
-from ct_desktop.cli.store_session import add_by_option, count, opened_store, who_is_working
+from ct_desktop.cli.store_session import add_by_option, add_return_arguments, count, opened_store, who_is_working
 from ct_desktop.forms.findings import errors, warnings
 from ct_desktop.forms.model import FormDefinition, ValueProblem
 from ct_desktop.models import NOT_KNOWN
@@ -37,8 +37,7 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
         "the answer. All are checked first: if one is wrong, nothing is saved. Editing a queued return "
         "takes it back out of the outbox if it was not sent yet.",
     )
-    put.add_argument("location", metavar="LOCATION", help="the location id")
-    put.add_argument("period", metavar="YYYY-MM", help="the month of the return")
+    add_return_arguments(put)
     put.add_argument("assignments", metavar="KEY=VALUE", nargs="+", help="e.g. beds_occupied=35")
     add_by_option(put)
     put.set_defaults(run=run_set)
@@ -49,8 +48,7 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
         description="Show the return of a location for a month: each answer by section, the errors and "
         "warnings, and its history (who changed what and when, newest last).",
     )
-    show.add_argument("location", metavar="LOCATION", help="the location id")
-    show.add_argument("period", metavar="YYYY-MM", help="the month of the return")
+    add_return_arguments(show)
     show.add_argument("--json", action="store_true", help="print JSON instead of text")
     show.set_defaults(run=run_show)
 

@@ -18,6 +18,12 @@ from ct_desktop.store import LifecycleError, Store, StoreError, open_store, who
 USER_ENV = "CT_DESKTOP_USER"
 
 
+def add_return_arguments(parser: argparse.ArgumentParser) -> None:
+    """LOCATION and YYYY-MM: which return a command works on."""
+    parser.add_argument("location", metavar="LOCATION", help="the location id")
+    parser.add_argument("period", metavar="YYYY-MM", help="the month of the return")
+
+
 def add_by_option(parser: argparse.ArgumentParser) -> None:
     """The --by option of every command that changes a return."""
     parser.add_argument(

@@ -9,7 +9,14 @@ from __future__ import annotations
 import argparse
 
 from ct_desktop.cli.common import parse_period
-from ct_desktop.cli.store_session import add_by_option, count, opened_store, report_refusal, who_is_working
+from ct_desktop.cli.store_session import (
+    add_by_option,
+    add_return_arguments,
+    count,
+    opened_store,
+    report_refusal,
+    who_is_working,
+)
 from ct_desktop.forms.findings import warnings
 from ct_desktop.store import LifecycleError, lifecycle
 
@@ -23,8 +30,7 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
         description="Check the return against the month's form and queue it to send. Exit 0: queued; "
         "1: refused (the errors, or warnings to confirm, are listed); 2: bad input or unreadable data.",
     )
-    parser.add_argument("location", metavar="LOCATION", help="the location id")
-    parser.add_argument("period", metavar="YYYY-MM", help="the month of the return")
+    add_return_arguments(parser)
     parser.add_argument("--confirm-warnings", action="store_true",
                         help="send even though there are warnings: you have looked and the figures are right")
     add_by_option(parser)
