@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass
@@ -28,24 +29,12 @@ class Submission:
     form_version: str
 
     def content_sha256(self) -> str:
-        """SHA-256 of the canonical JSON of everything submitted, including where it was sent.
+        """SHA-256 of the canonical JSON of every field, that is everything submitted and where it was sent.
 
         Location and period are part of it: the same submission id sent to another return is a
         different submission, not a resend.
         """
-        content = {
-            "location_id": self.location_id,
-            "period": self.period,
-            "submission_id": self.submission_id,
-            "base_revision": self.base_revision,
-            "values": self.values,
-            "not_known": self.not_known,
-            "no_changes": self.no_changes,
-            "reviewed_by": self.reviewed_by,
-            "reviewed_at": self.reviewed_at,
-            "form_version": self.form_version,
-        }
-        return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
+        return hashlib.sha256(canonical_json(dataclasses.asdict(self)).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
