@@ -17,6 +17,9 @@ sys.path.insert(0, str(SUPPORT))
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 from keyring_backend import FileTestKeyring  # noqa: E402  (found through SUPPORT, added just above)
+from local_store import Clock, open_with_sample_locations  # noqa: E402
+
+from ct_desktop.store import Store  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -46,3 +49,17 @@ def test_keyring(tmp_path, monkeypatch):
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    """'Now' for the code under test, moved by hand: 10:00 on 9 September 2026 to begin with."""
+    return Clock()
+
+
+@pytest.fixture
+def store(isolated_data_dir, clock) -> Store:
+    """The store of the test's data folder, on the test's clock, with the two sample locations."""
+    opened = open_with_sample_locations(isolated_data_dir, clock)
+    yield opened
+    opened.close()

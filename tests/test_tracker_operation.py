@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from local_store import Clock
 from sample_returns import care_home_values
 from tracker_server import API, add_provider, running_tracker, serving, submission_body
 
@@ -17,19 +18,6 @@ from ct_tracker.app import create_app
 
 CARE_HOME_SEPTEMBER = care_home_values()
 RETURN_PATH = f"{API}/locations/1-101/returns/2026-09"
-
-
-class FakeClock:
-    """A settable, timezone-aware clock."""
-
-    def __init__(self) -> None:
-        self.now = dt.datetime(2026, 9, 10, 8, 0, tzinfo=dt.UTC)
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += dt.timedelta(seconds=seconds)
 
 
 @pytest.fixture
@@ -53,7 +41,7 @@ def put(url: str, token: str, body: dict) -> requests.Response:
 
 
 def test_a_token_over_the_rate_limit_gets_429_with_retry_after(db_path, tokens):
-    clock = FakeClock()
+    clock = Clock(dt.datetime(2026, 9, 10, 8, 0, tzinfo=dt.UTC))
     with running_tracker(db_path, rate_limit=(3, 60), clock=clock) as url:
         locations = f"{url}{API}/locations"
         assert [requests.get(locations, headers=auth(tokens["rose"]), timeout=10).status_code
@@ -64,16 +52,16 @@ def test_a_token_over_the_rate_limit_gets_429_with_retry_after(db_path, tokens):
         assert refused.headers["Retry-After"] == "60"
         # Each token has its own allowance.
         assert requests.get(locations, headers=auth(tokens["oak"]), timeout=10).status_code == 200
-        clock.advance(45)
+        clock.advance(seconds=45)
         assert requests.get(locations, headers=auth(tokens["rose"]), timeout=10).headers["Retry-After"] == "15"
-        clock.advance(15)
+        clock.advance(seconds=15)
         assert requests.get(locations, headers=auth(tokens["rose"]), timeout=10).status_code == 200
         # Bad tokens are turned away before they are counted against anyone.
         assert requests.get(locations, headers=auth("guess"), timeout=10).status_code == 401
 
 
 def test_accepted_at_comes_from_the_clock_in_utc(db_path, tokens):
-    clock = FakeClock()
+    clock = Clock(dt.datetime(2026, 9, 10, 8, 0, tzinfo=dt.UTC))
     with running_tracker(db_path, clock=clock) as url:
         receipt = put(url, tokens["rose"], submission_body(CARE_HOME_SEPTEMBER)).json()
     assert receipt["accepted_at"] == "2026-09-10T08:00:00+00:00"

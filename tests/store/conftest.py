@@ -1,11 +1,10 @@
-"""Fixtures for the local store tests: a store on the test's own data folder, a settable clock, locations
-and complete returns from examples/ (through sample_returns)."""
+"""Fixtures for the local store tests: complete returns from examples/ (through sample_returns) and a way
+to have one accepted. The store and its clock are tests/conftest.py's."""
 
 from __future__ import annotations
 
 import pytest
 import sample_returns
-from local_store import Clock, open_with_sample_locations
 
 from ct_desktop.period import Period
 from ct_desktop.store import Store
@@ -27,18 +26,6 @@ def summer_care_home_values() -> dict:
 def home_care_values() -> dict:
     """A complete, valid July home care return."""
     return sample_returns.home_care_values()
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def store(isolated_data_dir, clock) -> Store:
-    opened = open_with_sample_locations(isolated_data_dir, clock)
-    yield opened
-    opened.close()
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
-"""A local store for the store and sync tests: a clock the test moves by hand, and the store opened on the
-test's data folder with the two sample locations (CARE_HOME and HOME_CARE of sample_returns)."""
+"""A clock the test moves by hand (for every test that needs one), and the local store of the store and
+sync tests, opened on the test's data folder with the two sample locations (CARE_HOME and HOME_CARE of
+sample_returns)."""
 
 from __future__ import annotations
 
@@ -11,12 +12,15 @@ from sample_returns import CARE_HOME, HOME_CARE
 from ct_desktop.collection_window import LONDON
 from ct_desktop.store import Store, open_store
 
+# 10:00 on Wednesday 9 September 2026: the September window is open, flu questions asked.
+SEPTEMBER_MORNING = dt.datetime(2026, 9, 9, 10, 0, tzinfo=LONDON)
+
 
 class Clock:
-    """A clock the test moves by hand; the store (and the sync engine) ask it for 'now'."""
+    """A clock the test moves by hand; the store, the sync engine, the views and the tracker ask it for 'now'."""
 
-    def __init__(self) -> None:
-        self.moment = dt.datetime(2026, 9, 9, 10, 0, tzinfo=LONDON)
+    def __init__(self, moment: dt.datetime = SEPTEMBER_MORNING) -> None:
+        self.moment = moment
 
     def __call__(self) -> dt.datetime:
         return self.moment

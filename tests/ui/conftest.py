@@ -1,14 +1,12 @@
 """Fixtures for tests that drive the real widgets (offscreen, see tests/conftest.py).
 
-Every test gets a context on its own data folder, and fails if it leaves windows or worker threads
-behind.
+Every test gets a context on its own data folder and the clock of tests/conftest.py, and fails if it
+leaves windows or worker threads behind.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
-from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtWidgets import QApplication
@@ -17,24 +15,6 @@ from ct_desktop.settings import Settings, save_settings
 from ct_desktop.store import open_store
 from ct_desktop.ui.context import AppContext, AppEvents
 from ct_desktop.ui.tasks import TaskRunner
-
-LONDON = ZoneInfo("Europe/London")
-
-
-class FakeClock:
-    """A settable 'now' (aware, London time) for views that show days left."""
-
-    def __init__(self, moment: dt.datetime):
-        self.moment = moment
-
-    def __call__(self) -> dt.datetime:
-        return self.moment
-
-
-@pytest.fixture
-def clock():
-    """10:00 on Wednesday 9 September 2026: the September window is open, flu questions asked."""
-    return FakeClock(dt.datetime(2026, 9, 9, 10, 0, tzinfo=LONDON))
 
 
 @pytest.fixture
