@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from ct_desktop.cli import main, start_cmd
+from ct_desktop.settings import Settings, save_settings
 
 
 @pytest.fixture
@@ -58,7 +59,7 @@ def started_folder(tmp_path):
     """A data folder past its first run, so that the app goes straight to its main window."""
     folder = tmp_path / "data"
     folder.mkdir()
-    (folder / "settings.json").write_text('{"schema_version": 1, "person": "AB", "first_run_done": true}')
+    save_settings(folder, Settings(person="AB", first_run_done=True))
     return folder
 
 
