@@ -38,29 +38,35 @@ YEARS_AROUND = 1
 # The package's files whose change means the dates may have changed (any release rewrites all of them).
 _PACKAGE_FILES = ("__init__.py", "countries/united_kingdom.py")
 
-_lock = threading.Lock()
-_known: dict[int, MappingProxyType[dt.date, str]] = {}
-_loaded_from_cache = False
-
 
 def england_bank_holidays(year: int) -> Mapping[dt.date, str]:
     """The bank holidays of England & Wales in ``year`` (they share them), with their names; read-only."""
-    global _loaded_from_cache
+    global _calendar
     with _lock:
-        if year in _known:
-            return _known[year]
-        key = package_key()
-        if not _loaded_from_cache:
-            _loaded_from_cache = True
-            if key is not None:
-                _known.update(_read_cache(cache_path(), key))
-                if year in _known:
-                    return _known[year]
-        years = range(year - YEARS_AROUND, year + YEARS_AROUND + 1)
-        _known.update({each: _from_package(each) for each in years if each not in _known})
-        if key is not None:
-            _write_cache(cache_path(), key, _known)
-        return _known[year]
+        if _calendar is None:
+            _calendar = _Calendar()
+        return _calendar.year(year)
+
+
+class _Calendar:
+    """The dates this process knows: read from the cache when first asked for, worked out when not there."""
+
+    def __init__(self) -> None:
+        self.key = package_key()
+        self.path = cache_path()
+        self.known = _read_cache(self.path, self.key) if self.key is not None else {}
+
+    def year(self, year: int) -> MappingProxyType[dt.date, str]:
+        if year not in self.known:
+            years = range(year - YEARS_AROUND, year + YEARS_AROUND + 1)
+            self.known.update({each: _from_package(each) for each in years if each not in self.known})
+            if self.key is not None:
+                _write_cache(self.path, self.key, self.known)
+        return self.known[year]
+
+
+_lock = threading.Lock()
+_calendar: _Calendar | None = None
 
 
 def cache_path() -> Path:
@@ -89,10 +95,9 @@ def package_key() -> str | None:
 
 def forget() -> None:
     """Forget the dates known to this process (tests; the cache file is left as it is)."""
-    global _loaded_from_cache
+    global _calendar
     with _lock:
-        _known.clear()
-        _loaded_from_cache = False
+        _calendar = None
 
 
 def _from_package(year: int) -> MappingProxyType[dt.date, str]:
