@@ -3,7 +3,8 @@
 Runs ``sync_data_folder`` (which opens its own store) on the task runner: on a timer
 (settings.sync_interval_seconds), soon after something is queued, when the network comes back
 (QNetworkInformation, or a shorter retry timer while offline when no reachability backend loads) and
-when asked ("Send now", F5). Only one run at a time; a request during a run starts another after it.
+when asked ("Send now", F5). QtNetwork and its reachability backend are loaded a moment after start(),
+once the window is on screen: the first run does not wait for them, and nothing else needs them. Only one run at a time; a request during a run starts another after it.
 The GUI thread only reads the outbox (a few rows) and the states of recent returns to count what waits.
 The sync engine (and with it requests and keyring) is imported by the first run, on the worker thread:
 a window that is only opened and closed never loads them.
@@ -16,11 +17,10 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtNetwork import QNetworkInformation
 
 from ct_desktop.models import OutboxItem
 from ct_desktop.period import Period
@@ -28,6 +28,9 @@ from ct_desktop.store import StoreError
 from ct_desktop.sync.report import SyncReport
 from ct_desktop.ui.context import AppContext
 from ct_desktop.ui.presentation import month_of
+
+if TYPE_CHECKING:
+    from PySide6.QtNetwork import QNetworkInformation
 
 NOT_CONNECTED = "not_connected"
 ONLINE = "online"
@@ -37,6 +40,7 @@ UNKNOWN = "unknown"  # connected, not synced yet this session
 
 SOON_MS = 1500  # after a return is queued: long enough to gather a burst of changes
 RETRY_OFFLINE_S = 60
+WATCH_NETWORK_AFTER_MS = 1000  # after start(): the window is up by then
 HANDED_BACK = {
     "rejected": "The tracker refused it: open it to see why, fix it and send it again.",
     "conflict": "The tracker's copy changed since: open it to compare both copies and choose.",
@@ -101,7 +105,11 @@ class SyncController(QObject):
         self.retry = QTimer(self)
         self.retry.setSingleShot(True)
         self.retry.timeout.connect(self.sync_due)
-        self.network = self._network_information() if use_network_information else None
+        self._use_network_information = use_network_information
+        self.network: QNetworkInformation | None = None  # once watched, where a reachability backend loads
+        self.network_watch = QTimer(self)
+        self.network_watch.setSingleShot(True)
+        self.network_watch.timeout.connect(self._watch_network)
         self.progress.connect(self._on_progress)
         context.events.settings_changed.connect(self._settings_changed)
         context.events.return_changed.connect(self._return_changed)
@@ -114,11 +122,13 @@ class SyncController(QObject):
         self._apply_interval()
         self.refresh()
         self.soon.start(0)
+        if self._use_network_information and self.network is None:
+            self.network_watch.start(WATCH_NETWORK_AFTER_MS)
 
     def stop(self) -> None:
         """Stop every timer; results still arriving are ignored (the window is closing)."""
         self._closed = True
-        for timer in (self.interval, self.soon, self.retry):
+        for timer in (self.interval, self.soon, self.retry, self.network_watch):
             timer.stop()
 
     def send_now(self) -> None:
@@ -132,17 +142,22 @@ class SyncController(QObject):
     def _apply_interval(self) -> None:
         self.interval.start(max(30, int(self._context.settings.sync_interval_seconds)) * 1000)
 
-    def _network_information(self) -> QNetworkInformation | None:
+    def _watch_network(self) -> None:
         # Optional: no backend on some systems (and none in a minimal container); the retry timer covers it.
+        from PySide6.QtNetwork import QNetworkInformation
+
+        if self._closed:
+            return
         feature = QNetworkInformation.Feature.Reachability
         if QNetworkInformation.instance() is None and not QNetworkInformation.loadBackendByFeatures(feature):
-            return None
-        info = QNetworkInformation.instance()
-        if info is not None:
-            info.reachabilityChanged.connect(self._reachability_changed)
-        return info
+            return
+        self.network = QNetworkInformation.instance()
+        if self.network is not None:
+            self.network.reachabilityChanged.connect(self._reachability_changed)
 
     def _reachability_changed(self, reachability: QNetworkInformation.Reachability) -> None:
+        from PySide6.QtNetwork import QNetworkInformation
+
         online = reachability == QNetworkInformation.Reachability.Online
         if self._started and online and self.status.connection in (OFFLINE, UNKNOWN):
             self.soon.start(SOON_MS)

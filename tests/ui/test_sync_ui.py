@@ -110,6 +110,30 @@ def test_with_the_tracker_stopped_it_shows_offline_and_keeps_the_return_queued(q
     window.close()
 
 
+def test_the_network_is_watched_once_the_window_is_up_and_its_return_sends_soon(qtbot, context, tracker):
+    from PySide6.QtNetwork import QNetworkInformation
+
+    db, token = tracker
+    with running_tracker(db) as url:
+        connect_app(context, url, token)
+    queue_september(context)  # the tracker has stopped: the first run finds it offline
+    window = MainWindow(context, start_sync=False)  # the reachability backend, where one loads
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(context.events.sync_finished, timeout=SYNC_TIMEOUT):
+        window.sync.start()
+    assert window.sync.status.connection == OFFLINE
+    qtbot.waitUntil(lambda: not window.sync.network_watch.isActive(), timeout=5000)
+    # No backend loads in a container without NetworkManager: then the shorter retry timer stands in.
+    assert window.sync.network is QNetworkInformation.instance()
+    assert window.sync.network is not None or window.sync.retry.isActive()
+
+    window.sync._reachability_changed(QNetworkInformation.Reachability.Online)  # what the backend emits
+    assert window.sync.soon.isActive()
+    assert window.sync.soon.remainingTime() <= 1500
+    window.close()
+    assert not window.sync.network_watch.isActive()
+
+
 def test_a_refused_token_asks_for_a_new_one_and_sending_resumes(qtbot, context, tracker):
     db, token = tracker
     with running_tracker(db) as url:
