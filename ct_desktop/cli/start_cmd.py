@@ -19,6 +19,10 @@ from ct_desktop.collection_window import collection_window, now_london, status_t
 from ct_desktop.paths import DataDirError, ensure_data_dir, resolve_data_dir
 from ct_desktop.period import Period, describe_day
 
+# What the main window needs that does not need Qt: the core, the window's Qt-free helpers, and html
+# (cards escape names with it).
+CORE_BEFORE_QT = ("ct_desktop.settings", "ct_desktop.store", "ct_desktop.forms.catalogue", "ct_desktop.sync.report",
+                  "ct_desktop.ui.presentation", "ct_desktop.ui.figures", "ct_desktop.ui.shortcuts_help", "html")
 NO_DISPLAY = ("The ct-desktop window needs a display: run it in a desktop session (or set DISPLAY or "
               "WAYLAND_DISPLAY); the commands work without one ('ct-desktop --help').")
 
@@ -47,6 +51,9 @@ def run(args: argparse.Namespace) -> int:
         # start, new year, new release), that is much cheaper before PySide6, which looks through the
         # source of every module imported after it (for ``from __feature__ import``).
         collection_window(Period.of(now_london().date()))
+        # The core the window reads with, loaded before Qt for the same reason.
+        for core in CORE_BEFORE_QT:
+            importlib.import_module(core)
         try:
             app = importlib.import_module("ct_desktop.ui.app")  # Qt is loaded only here
         except ImportError as exc:
