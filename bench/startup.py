@@ -23,12 +23,14 @@ from pathlib import Path
 
 from bare_window import STARTED_LINE as BARE_STARTED_LINE
 from peak_memory import PEAK_LINE
+from qt_window import STARTED_LINE as QT_WINDOW_STARTED_LINE
 from report import BenchError
 
 from ct_desktop.ui.app import EXIT_AFTER_START_ENV, STARTED_LINE
 
 BENCH = Path(__file__).resolve().parent
 BARE_WINDOW = BENCH / "bare_window.py"
+QT_WINDOW = BENCH / "qt_window.py"
 PEAK_LAUNCHER = BENCH / "peak_memory.py"
 START_TIMEOUT_S = 120.0
 
@@ -57,6 +59,11 @@ def app_command(data_dir: Path) -> list[str]:
 def bare_command() -> list[str]:
     """The bare PySide6 window."""
     return [sys.executable, str(BARE_WINDOW)]
+
+
+def qt_window_command(locations: int) -> list[str]:
+    """The app's main window with ``locations`` cards, in PySide6 alone."""
+    return [sys.executable, str(QT_WINDOW), str(locations)]
 
 
 def run_to_window(command: Sequence[str], started_line: str, env: Mapping[str, str]) -> tuple[float, list[str]]:
@@ -104,14 +111,19 @@ def peak_rss(command: Sequence[str], started_line: str, env: Mapping[str, str]) 
 
 @dataclasses.dataclass(frozen=True)
 class StartComparison:
-    """Seconds to the window of the app and of the bare window, each started ``runs`` times."""
+    """Seconds to the window of the app, of the same window in Qt alone and of the bare window."""
 
     app: list[float]
+    qt_window: list[float]
     bare: list[float]
 
     @property
     def app_median(self) -> float:
         return statistics.median(self.app)
+
+    @property
+    def qt_window_median(self) -> float:
+        return statistics.median(self.qt_window)
 
     @property
     def bare_median(self) -> float:
@@ -121,24 +133,29 @@ class StartComparison:
     def ratio(self) -> float:
         return self.app_median / self.bare_median
 
+    @property
+    def qt_window_ratio(self) -> float:
+        return self.qt_window_median / self.bare_median
 
-def compare_starts(data_dir: Path, runs: int) -> StartComparison:
-    """Start the app on ``data_dir`` and the bare window alternately, ``runs`` times each.
+
+def compare_starts(data_dir: Path, runs: int, locations: int) -> StartComparison:
+    """Start the app on ``data_dir``, its window in Qt alone and the bare window in turns, ``runs`` times each.
 
     One warm-up start of each comes first and is not counted: it fills the operating system's file
     cache and writes the bytecode caches and the bank holiday cache, as any start after the first finds
-    them. Alternating means
-    that a machine getting busier or quieter during the run affects both sides alike.
+    them. Taking them in turns means that a machine getting busier or quieter during the run affects
+    all three alike.
     """
     env = gui_env(data_dir)
-    app, bare = app_command(data_dir), bare_command()
-    run_to_window(app, STARTED_LINE, env)
-    run_to_window(bare, BARE_STARTED_LINE, env)
-    app_seconds, bare_seconds = [], []
+    programs = ((app_command(data_dir), STARTED_LINE), (qt_window_command(locations), QT_WINDOW_STARTED_LINE),
+                (bare_command(), BARE_STARTED_LINE))
+    for command, started_line in programs:
+        run_to_window(command, started_line, env)
+    seconds: list[list[float]] = [[] for _ in programs]
     for _ in range(runs):
-        app_seconds.append(run_to_window(app, STARTED_LINE, env)[0])
-        bare_seconds.append(run_to_window(bare, BARE_STARTED_LINE, env)[0])
-    return StartComparison(app_seconds, bare_seconds)
+        for times, (command, started_line) in zip(seconds, programs, strict=True):
+            times.append(run_to_window(command, started_line, env)[0])
+    return StartComparison(*seconds)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -3,8 +3,9 @@
 Runs ``sync_data_folder`` (which opens its own store) on the task runner: on a timer
 (settings.sync_interval_seconds), soon after something is queued, when the network comes back
 (QNetworkInformation, or a shorter retry timer while offline when no reachability backend loads) and
-when asked ("Send now", F5). QtNetwork and its reachability backend are loaded a moment after start(),
-once the window is on screen: the first run does not wait for them, and nothing else needs them. Only one run at a time; a request during a run starts another after it.
+when asked ("Send now", F5). Only one run at a time; a request during a run starts another after it.
+QtNetwork and its reachability backend are loaded a second after start(), once the window is on
+screen: nothing before needs them (a first run that finds the tracker offline starts the retry timer).
 The GUI thread only reads the outbox (a few rows) and the states of recent returns to count what waits.
 The sync engine (and with it requests and keyring) is imported by the first run, on the worker thread:
 a window that is only opened and closed never loads them.
