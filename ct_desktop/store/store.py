@@ -183,6 +183,11 @@ class Store:
         return returns.load_history(self._db, location_id, period)
 
     @_translated
+    def last_editor(self, location_id: str, period: Period) -> str | None:
+        """Who made the latest field edit of a month's return (one row read, however long the history)."""
+        return returns.last_editor(self._db, location_id, period)
+
+    @_translated
     def findings(self, location_id: str, period: Period) -> list[Finding]:
         """The current errors and warnings of a month's return (of an empty one when not started)."""
         location = self.location(location_id)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from ct_desktop.collection_window import collection_window
 from ct_desktop.forms.catalogue import UnknownForm, default_catalogue
-from ct_desktop.models import HistoryAction, Location
+from ct_desktop.models import Location
 from ct_desktop.period import Period
 from ct_desktop.store import StoreError
 from ct_desktop.ui.context import AppContext
@@ -43,8 +43,7 @@ def read_status(context: AppContext, location: Location, period: Period) -> Loca
         revisions = store.accepted_revisions(location.id, period)
         status.accepted_this_month = revisions[-1] if revisions else None
     if state == "draft":
-        edits = [entry for entry in store.history(location.id, period) if entry.action is HistoryAction.EDIT]
-        status.last_editor = edits[-1].by if edits else None
+        status.last_editor = store.last_editor(location.id, period)
     return status
 
 

@@ -37,6 +37,18 @@ def test_each_edit_records_who_when_old_and_new(store, clock):
     assert history[0].at.utcoffset() is not None
 
 
+def test_the_last_editor_is_who_made_the_latest_field_edit(store, care_home_values):
+    assert store.last_editor(HOME, SEPTEMBER) is None  # not started
+    store.set_value(HOME, SEPTEMBER, "beds_occupied", 12, "AB")
+    store.set_value(HOME, SEPTEMBER, "beds_occupied", 13, "Chris D")
+    assert store.last_editor(HOME, SEPTEMBER) == "Chris D"
+    store.set_values(HOME, SEPTEMBER, care_home_values, "AB")
+    store.submit(HOME, SEPTEMBER, "Sam E", confirm_warnings=True)  # a lifecycle step, not an edit
+    assert store.last_editor(HOME, SEPTEMBER) == "AB"
+    assert store.last_editor(HOME, Period(2026, 10)) is None
+    assert store.last_editor("1-999", SEPTEMBER) is None  # an unknown location has no return
+
+
 def test_zero_is_a_value_not_known_is_an_answer_and_blank_is_no_answer(store):
     store.set_values(HOME, SEPTEMBER, {"staff_agency_noncare": 0, "staff_agency_nurses": NOT_KNOWN,
                                        "beds_unavailable_reasons": ["staffing", "other"]}, "AB")
