@@ -21,9 +21,14 @@ def main() -> int:
     window.setWindowTitle("Bare window")
     window.setCentralWidget(QLabel("Hello"))
     window.show()
+    return run_until_shown(app, window, STARTED_LINE)
+
+
+def run_until_shown(app: QApplication, window: QMainWindow, started_line: str) -> int:
+    """Run the event loop just long enough to print ``started_line`` from it, then close and quit."""
 
     def report_and_quit() -> None:
-        print(STARTED_LINE, flush=True)
+        print(started_line, flush=True)
         window.close()
         app.quit()
 

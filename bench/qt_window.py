@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import Qt, QTimer
+from bare_window import run_until_shown
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QFont, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -159,14 +160,7 @@ def main() -> int:
     else:
         window.resize(min(1280, int(available.width() * 0.9)), min(860, int(available.height() * 0.9)))
         window.show()
-
-    def report_and_quit() -> None:
-        print(STARTED_LINE, flush=True)
-        window.close()
-        app.quit()
-
-    QTimer.singleShot(0, report_and_quit)
-    return app.exec()
+    return run_until_shown(app, window, STARTED_LINE)
 
 
 if __name__ == "__main__":
