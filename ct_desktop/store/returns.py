@@ -132,10 +132,11 @@ def load_history(db: Database, location_id: str, period: Period) -> list[History
 def last_editor(db: Database, location_id: str, period: Period) -> str | None:
     """Who made the latest field edit of a return; None when nobody has edited it."""
     with reading(db):
-        rows = list(db.query(
-            "SELECT history.by FROM history JOIN returns ON returns.id = history.return_id "
-            "WHERE returns.location_id = ? AND returns.period = ? AND history.action = ? "
-            "ORDER BY history.id DESC LIMIT 1", [location_id, str(period), HistoryAction.EDIT.value]))
+        row = find_return_row(db, location_id, period)
+        if row is None:
+            return None
+        rows = list(db.query("SELECT by FROM history WHERE return_id = ? AND action = ? ORDER BY id DESC LIMIT 1",
+                             [row["id"], HistoryAction.EDIT.value]))
     return rows[0]["by"] if rows else None
 
 
