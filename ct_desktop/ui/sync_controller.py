@@ -123,7 +123,7 @@ class SyncController(QObject):
         self._apply_interval()
         self.refresh()
         self.soon.start(0)
-        if self._use_network_information and self.network is None:
+        if self._use_network_information:
             self.network_watch.start(WATCH_NETWORK_AFTER_MS)
 
     def stop(self) -> None:
@@ -145,10 +145,10 @@ class SyncController(QObject):
 
     def _watch_network(self) -> None:
         # Optional: no backend on some systems (and none in a minimal container); the retry timer covers it.
-        from PySide6.QtNetwork import QNetworkInformation
-
         if self._closed:
             return
+        from PySide6.QtNetwork import QNetworkInformation
+
         feature = QNetworkInformation.Feature.Reachability
         if QNetworkInformation.instance() is None and not QNetworkInformation.loadBackendByFeatures(feature):
             return
