@@ -269,6 +269,9 @@ def _refresh_history(store: Store, client: TrackerClient, engine: OutboxEngine, 
                                    conflicts=report.conflicts, unauthorized=True, last_error=problem or str(exc))
     except SyncError as exc:
         log.info("recent returns not fetched from the tracker: %s", exc)
+        if isinstance(exc, Unreachable):
+            # Nothing was due (or all went) but the tracker cannot be reached now: offline, not "online".
+            report = dataclasses.replace(report, offline=True, last_error=report.last_error or str(exc))
     fresh = engine.report()
     return dataclasses.replace(report, set_aside=fresh.set_aside, still_queued=fresh.still_queued,
                                next_attempt_at=fresh.next_attempt_at)

@@ -148,6 +148,21 @@ def test_sync_that_cannot_reach_the_tracker_exits_3_and_says_why(capsys, monkeyp
     assert "  waiting: 1 submission; to try at once when the network is back: ct-desktop sync --retry-now" in out
 
 
+def test_sync_with_nothing_due_still_says_the_tracker_cannot_be_reached(capsys, monkeypatch, isolated_data_dir):
+    url = f"http://127.0.0.1:{free_port()}"
+    save_settings(isolated_data_dir, Settings(tracker_url=url))
+    save_token(url, "a-token")
+    with open_store(isolated_data_dir) as store:
+        store.add_location(Location("1-101", "Sunny Care", "care_home"))
+    queue(isolated_data_dir, "1-101", SEPTEMBER, care_home_values())
+    run(capsys, monkeypatch, "sync")
+    code, out, _ = run(capsys, monkeypatch, "sync", "--json")  # at once: the item waits for its next try
+    report = json.loads(out)
+    assert code == 3 and report["offline"] is True and report["still_queued"] == 1
+    code, out, _ = run(capsys, monkeypatch, "sync")
+    assert out.startswith("Nothing sent; 1 waiting: the tracker could not be reached (next try at ")
+
+
 def test_sync_lists_refusals_and_set_aside_items_and_exits_3(capsys, monkeypatch, tracker, isolated_data_dir):
     with open_store(isolated_data_dir) as store:
         store.add_location(Location("1-404", "Added By Hand", "care_home"))
