@@ -4,6 +4,8 @@ Runs ``sync_data_folder`` (which opens its own store) on the task runner: on a t
 (settings.sync_interval_seconds), soon after something is queued, when the network comes back
 (QNetworkInformation, or a shorter retry timer while offline when no reachability backend loads) and
 when asked ("Send now", F5). Only one run at a time; a request during a run starts another after it.
+Items that failed because the tracker could not be reached wait for the network, not for their backoff:
+the runs after the network comes back, and the offline retries, send them at once (as "Send now" does).
 QtNetwork and its reachability backend are loaded a second after start(), once the window is on
 screen: nothing before needs them (a first run that finds the tracker offline starts the retry timer).
 The GUI thread only reads the outbox (a few rows) and the states of recent returns to count what waits.
@@ -95,6 +97,7 @@ class SyncController(QObject):
         self._started = False  # timers run only after start(); send_now works either way
         self._pending = False
         self._pending_waiting = False
+        self._network_back = False  # the next run also sends items waiting for their next try
         self._report: SyncReport | None = None
         self._handed_back: set[tuple[str, Period]] = set()  # rejected/conflict returns seen in reports
         self.status = SyncStatus(tracker_url=context.settings.tracker_url)
@@ -105,7 +108,7 @@ class SyncController(QObject):
         self.soon.timeout.connect(self.sync_due)
         self.retry = QTimer(self)
         self.retry.setSingleShot(True)
-        self.retry.timeout.connect(self.sync_due)
+        self.retry.timeout.connect(self._retry_due)
         self._use_network_information = use_network_information
         self.network: QNetworkInformation | None = None  # once watched, where a reachability backend loads
         self.network_watch = QTimer(self)
@@ -140,6 +143,10 @@ class SyncController(QObject):
         """A scheduled run: send what is due."""
         self._run(include_waiting=False)
 
+    def _retry_due(self) -> None:
+        # Offline, a retry is a look for the network: what waits for it goes as soon as it answers.
+        self._run(include_waiting=self.status.connection == OFFLINE)
+
     def _apply_interval(self) -> None:
         self.interval.start(max(30, int(self._context.settings.sync_interval_seconds)) * 1000)
 
@@ -161,6 +168,7 @@ class SyncController(QObject):
 
         online = reachability == QNetworkInformation.Reachability.Online
         if self._started and online and self.status.connection in (OFFLINE, UNKNOWN):
+            self._network_back = True  # what waited for the network need not wait for its backoff
             self.soon.start(SOON_MS)
 
     def _settings_changed(self) -> None:
@@ -195,6 +203,7 @@ class SyncController(QObject):
             return
         self.soon.stop()
         self.retry.stop()
+        include_waiting, self._network_back = include_waiting or self._network_back, False
         self._publish(running=True, detail="Sending…")
         self._context.events.sync_started.emit()
         data_dir, emit = self._context.data_dir, self.progress.emit

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import shiboken6
+from fault_proxy import FaultPlan, FaultProxy
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 from sample_returns import care_home_values
@@ -16,7 +17,15 @@ from ct_desktop.settings import load_settings
 from ct_desktop.sync.connection import connect
 from ct_desktop.ui.connect_panel import ConnectDialog
 from ct_desktop.ui.main_window import MainWindow
-from ct_desktop.ui.sync_controller import NOT_CONNECTED, OFFLINE, ONLINE, TOKEN_NEEDED, SyncStatus
+from ct_desktop.ui.sync_controller import (
+    NOT_CONNECTED,
+    OFFLINE,
+    ONLINE,
+    RETRY_OFFLINE_S,
+    SOON_MS,
+    TOKEN_NEEDED,
+    SyncStatus,
+)
 from ct_desktop.ui.sync_status import SyncProblemsDialog, status_words
 
 SEPTEMBER = Period(2026, 9)
@@ -110,28 +119,57 @@ def test_with_the_tracker_stopped_it_shows_offline_and_keeps_the_return_queued(q
     window.close()
 
 
-def test_the_network_is_watched_once_the_window_is_up_and_its_return_sends_soon(qtbot, context, tracker):
+def test_the_network_is_watched_once_the_window_is_up_and_what_waited_for_it_goes_when_it_is_back(
+        qtbot, context, tracker):
     from PySide6.QtNetwork import QNetworkInformation
 
     db, token = tracker
-    with running_tracker(db) as url:
-        connect_app(context, url, token)
-    queue_september(context)  # the tracker has stopped: the first run finds it offline
-    window = MainWindow(context, start_sync=False)  # the reachability backend, where one loads
-    qtbot.addWidget(window)
-    with qtbot.waitSignal(context.events.sync_finished, timeout=SYNC_TIMEOUT):
-        window.sync.start()
-    assert window.sync.status.connection == OFFLINE
-    qtbot.waitUntil(lambda: not window.sync.network_watch.isActive(), timeout=5000)
-    # No backend loads in a container without NetworkManager: then the shorter retry timer stands in.
-    assert window.sync.network is QNetworkInformation.instance()
-    assert window.sync.network is not None or window.sync.retry.isActive()
+    with running_tracker(db) as tracker_url, FaultProxy(tracker_url, FaultPlan()) as network:
+        connect_app(context, network.url, token)
+        queue_september(context)
+        network.plan = FaultPlan(["drop"])  # the network is down for the first send
+        window = MainWindow(context, start_sync=False)  # the reachability backend, where one loads
+        qtbot.addWidget(window)
+        with qtbot.waitSignal(context.events.sync_finished, timeout=SYNC_TIMEOUT):
+            window.sync.start()
+        assert window.sync.status.connection == OFFLINE
+        [item] = context.store.outbox_items()
+        assert item.attempts == 1 and item.next_attempt_at > context.store.now()  # its backoff is still running
+        qtbot.waitUntil(lambda: not window.sync.network_watch.isActive(), timeout=5000)
+        # No backend loads in a container without NetworkManager: then the shorter retry timer stands in.
+        assert window.sync.network is QNetworkInformation.instance()
+        assert window.sync.network is not None or window.sync.retry.isActive()
 
-    window.sync._reachability_changed(QNetworkInformation.Reachability.Online)  # what the backend emits
-    assert window.sync.soon.isActive()
-    assert window.sync.soon.remainingTime() <= 1500
-    window.close()
+        window.sync._reachability_changed(QNetworkInformation.Reachability.Online)  # what the backend emits
+        # Due in 1.5 s, not at the next retry. (Qt's coarse timers may fire up to 5% late: not compared to the ms.)
+        assert window.sync.soon.isActive() and window.sync.soon.interval() == SOON_MS
+        with qtbot.waitSignal(context.events.sync_finished, timeout=SYNC_TIMEOUT) as finished:
+            pass  # nothing clicked: the return waited for the network, not for its backoff
+        assert [entry[:3] for entry in finished.args[0].accepted] == [("1-101", "2026-09", 1)]
+        assert window.sync.status.connection == ONLINE
+        assert context.store.outbox_items() == []
+        window.close()
     assert not window.sync.network_watch.isActive()
+
+
+def test_without_a_reachability_backend_the_offline_retry_sends_what_waited_for_the_network(qtbot, context,
+                                                                                             tracker):
+    db, token = tracker
+    with running_tracker(db) as tracker_url, FaultProxy(tracker_url, FaultPlan()) as network:
+        connect_app(context, network.url, token)
+        queue_september(context)
+        network.plan = FaultPlan(["drop"])
+        window = open_window(qtbot, context)
+        with qtbot.waitSignal(context.events.sync_finished, timeout=SYNC_TIMEOUT):
+            window.sync_widget.send_button.click()
+        assert window.sync.status.connection == OFFLINE
+        assert window.sync.retry.isActive() and window.sync.retry.interval() == RETRY_OFFLINE_S * 1000
+        with qtbot.waitSignal(context.events.sync_finished, timeout=SYNC_TIMEOUT) as finished:
+            window.sync.retry.start(0)  # the minute is up; its backoff (30 s and more) need not be
+        assert [entry[:2] for entry in finished.args[0].accepted] == [("1-101", "2026-09")]
+        assert window.sync.status.connection == ONLINE and not window.sync.retry.isActive()
+        assert window.home.cards["1-101"].badge.text() == "Accepted"
+        window.close()
 
 
 def test_a_refused_token_asks_for_a_new_one_and_sending_resumes(qtbot, context, tracker):
