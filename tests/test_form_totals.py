@@ -8,6 +8,7 @@ import pytest
 from sample_returns import care_home_values
 
 from ct_desktop.forms.catalogue import DEFINITIONS_DIR, DefinitionError, form_for, load_catalogue
+from ct_desktop.forms.model import quantity_text, singular
 from ct_desktop.forms.totals import compute_total, section_totals
 from ct_desktop.period import Period
 
@@ -60,6 +61,25 @@ def test_a_total_without_its_comparison_yet_and_with_junk_left_out(care_home, va
     assert figure.describe() == "Beds accounted for: 12,005 beds (maximum bed capacity not answered yet)"
     values["beds_occupied"] = "many"  # not a number: left out
     assert section_totals(care_home, "beds", values)[0].missing == ("beds_occupied",)
+
+
+def test_a_one_bed_total_says_bed(care_home, values):
+    values.update(beds_occupied=1, beds_vacant_reserved=0, beds_vacant_accepting=0, beds_vacant_unavailable=0,
+                  beds_max_capacity=1)
+    assert section_totals(care_home, "beds", values)[0].describe() == (
+        "Beds accounted for: 1 of 1 bed (maximum bed capacity)")
+    del values["beds_vacant_reserved"]
+    assert section_totals(care_home, "beds", values)[0].describe() == (
+        "Beds accounted for so far: 1 bed (1 of 4 not answered yet)")
+
+
+def test_every_unit_of_the_bundled_forms_reads_well_for_one():
+    units = {item.unit for service in ("care_home", "home_care")
+             for item in form_for(service, SEPTEMBER).fields if item.unit}
+    assert {unit: singular(unit) for unit in units} == {
+        "beds": "bed", "people": "person", "hours": "hour", "hours a week": "hour a week", "packages": "package"}
+    assert (quantity_text(1, "beds"), quantity_text(1.0, "beds"), quantity_text(2, "beds")) == (
+        "1 bed", "1 bed", "2 beds")
 
 
 def test_hours_add_up_exactly(care_home):

@@ -12,7 +12,7 @@ from ct_desktop.forms import catalogue
 from ct_desktop.forms.catalogue import DefinitionError, form_for, load_catalogue
 from ct_desktop.forms.findings import ERROR, WARNING, Finding, PreviousReturn
 from ct_desktop.forms.model import RULE_KINDS, Rule
-from ct_desktop.forms.rules import RULE_CHECKS, Figures, as_fraction, at_most, fill_message, show_number
+from ct_desktop.forms.rules import RULE_CHECKS, Count, Figures, as_fraction, at_most, fill_message, show_number
 from ct_desktop.forms.validate import validate
 from ct_desktop.period import Period
 
@@ -55,6 +55,8 @@ def test_beds_unaccounted_for_is_a_warning_with_the_difference_and_thousands_sep
     assert finding.severity == WARNING
     assert "add up to 40" in finding.message and "2,000" in finding.message
     assert "1,960 beds are not accounted for" in finding.message
+    one_short = one(check("care_home", care_home_return(beds_max_capacity=41)), "beds_unaccounted")
+    assert one_short.message.endswith("the maximum bed capacity is 41: 1 bed is not accounted for.")
 
 
 def test_bed_rules_wait_for_every_count():
@@ -126,6 +128,8 @@ def test_hours_with_no_headcount_is_a_warning(service_type):
     finding = one(check(service_type, values), "hours_without_staff")
     assert (finding.field, finding.severity) == ("hours_agency", WARNING)
     assert "37.5 hours" in finding.message
+    assert one(check(service_type, dict(values, hours_agency=1)), "hours_without_staff").message.startswith(
+        "1 hour worked by agency or bank staff")
     assert only(check(service_type, dict(values, hours_agency=0)), "hours_without_staff") == []
 
 
@@ -265,6 +269,13 @@ def test_a_message_with_an_unknown_or_broken_placeholder_is_still_shown():
     assert fill_message("{left} and {nope}", {"left": "3"}) == "3 and {nope}"
     assert fill_message("broken {left", {"left": "3"}) == "broken {left"
     assert fill_message("{0}", {}) == "{0}"
+    assert fill_message("{nope:bed|beds} left", {}) == "{nope:bed|beds} left"  # words for an unknown number
+
+
+@pytest.mark.parametrize(("number", "shown"), [(1, "1 bed is"), (0, "0 beds are"), (2, "2 beds are"),
+                                                 (as_fraction(1.5), "1.5 beds are"), (1001, "1,001 beds are")])
+def test_a_number_in_a_message_brings_the_words_that_agree_with_it(number, shown):
+    assert fill_message("{n:bed is|beds are}; {n}", {"n": Count(as_fraction(number))}) == f"{shown}; {shown.split()[0]}"
 
 
 # ---- a service type added as data ---------------------------------------------------------

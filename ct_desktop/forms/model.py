@@ -54,6 +54,29 @@ def format_number(value: float | int) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
+_SINGULAR = {"people": "person", "staff": "staff"}
+
+
+def singular(unit: str) -> str:
+    """A unit for exactly one of it: beds → bed, people → person, hours a week → hour a week."""
+    first, space, rest = unit.partition(" ")
+    if first in _SINGULAR:
+        first = _SINGULAR[first]
+    elif first.endswith("s") and not first.endswith("ss"):
+        first = first[:-1]
+    return first + space + rest
+
+
+def unit_for(value: Any, unit: str) -> str:
+    """The unit as it agrees with the number: bed for exactly 1, beds for 0, 2 or 1.5."""
+    return singular(unit) if value == 1 else unit
+
+
+def quantity_text(value: float | int, unit: str) -> str:
+    """A number with its unit: 1 bed, 2 beds, 1.5 hours, 1 person (just the number without a unit)."""
+    return f"{format_number(value)} {unit_for(value, unit)}" if unit else format_number(value)
+
+
 @dataclass(frozen=True)
 class Option:
     """One choice of a multi-select field."""

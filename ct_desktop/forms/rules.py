@@ -141,9 +141,26 @@ def _param(rule: Rule, name: str, default: int) -> Fraction:
     return as_fraction(rule.params.get(name, default))
 
 
+class Count(str):
+    """A number in a message. ``{difference:bed is|beds are}`` adds the words that agree with it."""
+
+    one: bool
+
+    def __new__(cls, number: Fraction) -> Count:
+        count = super().__new__(cls, show_number(number))
+        count.one = number == 1
+        return count
+
+    def __format__(self, spec: str) -> str:
+        if "|" not in spec:
+            return super().__format__(spec)
+        one, many = spec.split("|", 1)
+        return f"{self} {one if self.one else many}"
+
+
 def _cross_finding(rule: Rule, left: Fraction, right: Fraction, difference: Fraction) -> Finding:
     keys = (*rule.keys("left"), *rule.keys("right"))
-    placeholders = {"left": show_number(left), "right": show_number(right), "difference": show_number(difference)}
+    placeholders = {"left": Count(left), "right": Count(right), "difference": Count(difference)}
     return Finding(
         field=keys[0],
         severity=rule.severity,
@@ -155,8 +172,8 @@ def _cross_finding(rule: Rule, left: Fraction, right: Fraction, difference: Frac
 
 def _change_finding(rule: Rule, form: FormDefinition, key: str, old: Fraction, new: Fraction,
                     since: Period) -> Finding:
-    placeholders = {"field": form.field(key).label, "previous": show_number(old), "current": show_number(new),
-                    "period": since.label, "difference": show_number(abs(new - old))}
+    placeholders = {"field": form.field(key).label, "previous": Count(old), "current": Count(new),
+                    "period": since.label, "difference": Count(abs(new - old))}
     return Finding(field=key, severity=rule.severity, code=rule.code, message=fill_message(rule.message, placeholders))
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from ct_desktop.forms.model import FormDefinition, Total
+from ct_desktop.forms.model import FormDefinition, Total, unit_for
 from ct_desktop.forms.rules import as_fraction, show_number
 from ct_desktop.forms.validate import OUT_OF_RANGE, is_blank, value_problem
 
@@ -35,8 +35,7 @@ class TotalFigure:
 
     def describe(self) -> str:
         """The total as one line, e.g. 'Beds accounted for: 38 of 40 beds (maximum bed capacity)'."""
-        unit = f" {self.unit}" if self.unit else ""
-        figure = show_number(self.sum) + unit
+        figure = show_number(self.sum) + (f" {unit_for(self.sum, self.unit)}" if self.unit else "")
         if not self.complete:
             waiting = len(self.missing) - len(self.not_known)
             parts = []
@@ -46,6 +45,7 @@ class TotalFigure:
                 parts.append(f"{len(self.not_known)} not known")
             return f"{self.total.label} so far: {figure} ({', '.join(parts)})"
         if self.total.compare_to and self.compare is not None:
+            unit = f" {unit_for(self.compare, self.unit)}" if self.unit else ""
             return (f"{self.total.label}: {show_number(self.sum)} of {show_number(self.compare)}{unit} "
                     f"({self.total.compare_label})")
         if self.total.compare_to:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ct_desktop.collection_window import LONDON, CollectionWindow, WindowState
-from ct_desktop.forms.model import Condition, Field, FormDefinition, format_number, is_number
+from ct_desktop.forms.model import Condition, Field, FormDefinition, is_number, quantity_text
 from ct_desktop.models import NOT_KNOWN, ReturnDraft, ReturnState
 from ct_desktop.period import MONTH_NAMES, Period, describe_day
 
@@ -42,7 +42,7 @@ def answer_text(item: Field, answer: Any, unit: bool = True) -> str:
     if answer is None or answer == []:
         return BLANK_LABEL
     if is_number(answer):
-        return format_number(answer) + (f" {item.unit}" if item.unit and unit else "")
+        return quantity_text(answer, item.unit if unit else "")
     if item.type == "yesno":
         return str(answer).capitalize()
     if isinstance(answer, list):

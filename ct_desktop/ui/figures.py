@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ct_desktop.forms.model import FormDefinition, format_number, is_number
+from ct_desktop.forms.model import FormDefinition, format_number, is_number, unit_for
 from ct_desktop.models import AcceptedRevision
 from ct_desktop.period import Period
 
@@ -129,7 +129,7 @@ def brief_summary(series: TrendSeries, points: Sequence[tuple[Period, float | in
     if not known:
         return f"No accepted returns with {series.unit} figures in these {len(points)} months."
     period, value = known[-1]
-    text = f"Latest: {show_number(value)} {series.unit} ({period.label})"
+    text = f"Latest: {show_number(value)} {unit_for(value, series.unit)} ({period.label})"
     if len(known) > 1:
         numbers = [v for _, v in known]
         text += f" · lowest {show_number(min(numbers))} · highest {show_number(max(numbers))}"

@@ -28,7 +28,8 @@ def at(day: int, month: int = 9) -> dt.datetime:
     ("key", "answer", "shown"),
     [("beds_occupied", 1234, "1,234 beds"), ("hours_agency", 7420.5, "7,420.5 hours"), ("sponsor_licence", "no", "No"),
      ("beds_unavailable_reasons", ["staffing", "other"], "Staffing, Other"), ("beds_occupied", NOT_KNOWN, "Not known"),
-     ("beds_occupied", None, "Blank"), ("beds_occupied", 0, "0 beds")],
+     ("beds_occupied", None, "Blank"), ("beds_occupied", 0, "0 beds"), ("beds_occupied", 1, "1 bed"),
+     ("hours_agency", 1.0, "1 hour"), ("hours_agency", 1.5, "1.5 hours"), ("staff_direct_nurses", 1, "1 person")],
 )
 def test_answers_read_as_a_person_writes_them(key, answer, shown):
     assert answer_text(CARE.field(key), answer) == shown

@@ -11,7 +11,7 @@ from sample_returns import CARE_HOME, HOME_CARE, accept, care_home_values, home_
 from ct_desktop.forms.catalogue import default_catalogue
 from ct_desktop.models import AcceptedRevision
 from ct_desktop.period import Period
-from ct_desktop.ui.figures import SERIES, key_figures, series_for, trend_points
+from ct_desktop.ui.figures import SERIES, brief_summary, key_figures, series_for, trend_points
 from ct_desktop.ui.history_view import HistoryView
 from ct_desktop.ui.trend_chart import TrendChart, nice_scale
 
@@ -140,3 +140,12 @@ def test_key_figures_of_the_no_changes_preview():
     assert figures["Staff absent (COVID-19 + other sickness)"] == "4"
     assert figures["Hours worked (direct + agency)"] == "7,932.5"
     assert [s.key for s in series_for(form)] == ["beds_vacant", "headcount", "absence", "hours"]
+
+
+def test_the_trend_summary_reads_well_for_one():
+    beds, people, staff = SERIES[0], SERIES[1], SERIES[2]
+    august = Period(2026, 8)
+    assert brief_summary(beds, [(august, 1)]).startswith("Latest: 1 bed (August 2026)")
+    assert brief_summary(people, [(august, 1)]).startswith("Latest: 1 person (August 2026)")
+    assert brief_summary(staff, [(august, 1)]).startswith("Latest: 1 staff (August 2026)")
+    assert brief_summary(beds, [(august, 0)]).startswith("Latest: 0 beds (August 2026)")
