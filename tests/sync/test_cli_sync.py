@@ -135,13 +135,18 @@ def test_sync_json_prints_the_report(capsys, monkeypatch, connected, isolated_da
     assert report["accepted"][0]["location"] == "1-101" and report["accepted"][0]["revision"] == 1
 
 
-def test_sync_that_cannot_reach_the_tracker_exits_3_and_says_why(capsys, monkeypatch, isolated_data_dir):
+def queue_for_a_tracker_out_of_reach(data_dir) -> None:
+    """Connected to an address where nothing listens, with September of 1-101 queued."""
     url = f"http://127.0.0.1:{free_port()}"
-    save_settings(isolated_data_dir, Settings(tracker_url=url))
+    save_settings(data_dir, Settings(tracker_url=url))
     save_token(url, "a-token")
-    with open_store(isolated_data_dir) as store:
+    with open_store(data_dir) as store:
         store.add_location(Location("1-101", "Sunny Care", "care_home"))
-    queue(isolated_data_dir, "1-101", SEPTEMBER, care_home_values())
+    queue(data_dir, "1-101", SEPTEMBER, care_home_values())
+
+
+def test_sync_that_cannot_reach_the_tracker_exits_3_and_says_why(capsys, monkeypatch, isolated_data_dir):
+    queue_for_a_tracker_out_of_reach(isolated_data_dir)
     code, out, err = run(capsys, monkeypatch, "sync")
     assert (code, err) == (3, "")
     assert out.startswith("Nothing sent; 1 waiting: the tracker could not be reached (next try at ")
@@ -149,12 +154,7 @@ def test_sync_that_cannot_reach_the_tracker_exits_3_and_says_why(capsys, monkeyp
 
 
 def test_sync_with_nothing_due_still_says_the_tracker_cannot_be_reached(capsys, monkeypatch, isolated_data_dir):
-    url = f"http://127.0.0.1:{free_port()}"
-    save_settings(isolated_data_dir, Settings(tracker_url=url))
-    save_token(url, "a-token")
-    with open_store(isolated_data_dir) as store:
-        store.add_location(Location("1-101", "Sunny Care", "care_home"))
-    queue(isolated_data_dir, "1-101", SEPTEMBER, care_home_values())
+    queue_for_a_tracker_out_of_reach(isolated_data_dir)
     run(capsys, monkeypatch, "sync")
     code, out, _ = run(capsys, monkeypatch, "sync", "--json")  # at once: the item waits for its next try
     report = json.loads(out)
