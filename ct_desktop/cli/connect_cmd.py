@@ -1,4 +1,5 @@
-"""``ct-desktop connect [--url URL]``: give this installation the tracker's address and a token.
+"""``ct-desktop connect [--url URL]``: give this installation the tracker's address and a token;
+``ct-desktop disconnect``: forget the token again.
 
 The token is read from standard input when it is not a terminal (``echo $TOKEN | ct-desktop connect
 ...``), else asked for without echo. It is kept in the operating system's keyring only. The sync
@@ -32,6 +33,50 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
                         help="the tracker's address, e.g. https://tracker (default: the one connected "
                         "before, to connect again with a new token)")
     parser.set_defaults(run=run)
+    leave = subparsers.add_parser(
+        "disconnect",
+        parents=[parent],
+        help="forget the tracker's token on this computer",
+        description="Remove the token from the system keyring. Returns stay saved here and queued ones stay "
+        "queued: they are sent after ct-desktop connect. The address is kept for connecting again. "
+        "Exit 0: no token is kept now; 2: the keyring or the settings cannot be used.",
+    )
+    leave.set_defaults(run=run_disconnect)
+
+
+def run_disconnect(args: argparse.Namespace) -> int:
+    """Forget the token; say what stays and how to connect again."""
+    from ct_desktop.cli.store_session import opened_store
+    from ct_desktop.credentials import CredentialsUnavailable, load_token
+    from ct_desktop.sync.connection import disconnect
+
+    folder = resolve_data_dir(getattr(args, "data_dir", None))
+    try:
+        url = load_settings(folder).tracker_url
+        if not url:
+            print("Not connected to a tracker: no token to forget.")
+            return 0
+        had_token = load_token(url) is not None
+        disconnect(folder)
+    except CredentialsUnavailable as exc:
+        raise CliError(f"{exc}; the token is still kept: unlock the keyring and run ct-desktop disconnect "
+                       "again") from exc
+    except SettingsError as exc:
+        raise CliError(str(exc)) from exc
+    if had_token:
+        print(f"Disconnected from {url}: its token is no longer kept on this computer.")
+    else:
+        print(f"No token for {url} was kept on this computer: nothing to forget.")
+    try:
+        with opened_store(args) as store:  # the token is forgotten whether or not the store can be read
+            queued = sum(1 for item in store.outbox_items() if not item.set_aside_reason)
+    except CliError as exc:
+        print(f"ct-desktop: the queued returns could not be counted: {exc}", file=sys.stderr)
+        return 0
+    if queued:
+        print(f"{queued} queued {'return stays' if queued == 1 else 'returns stay'} queued: "
+              f"sent after ct-desktop connect --url {url}")
+    return 0
 
 
 def run(args: argparse.Namespace) -> int:

@@ -11,6 +11,8 @@ import sys
 import keyring
 import pytest
 from keyring.backends import fail
+from keyring.errors import KeyringError
+from keyring_backend import FileTestKeyring
 from sample_returns import care_home_values, home_care_values
 from sync_support import JULY, SEPTEMBER, free_port
 
@@ -105,6 +107,56 @@ def test_the_installed_command_reads_a_piped_token(tracker, isolated_data_dir):
     assert done.returncode == 0, done.stderr
     assert "3 locations" in done.stdout and tracker.token not in done.stdout + done.stderr
     assert load_token(tracker.url) == tracker.token  # the same test keyring, seen by the subprocess
+
+
+# disconnect -------------------------------------------------------------------------------------
+
+
+def test_disconnect_forgets_the_token_and_what_was_queued_goes_after_connecting_again(capsys, monkeypatch,
+                                                                                      connected, isolated_data_dir):
+    queue(isolated_data_dir, "1-101", SEPTEMBER, care_home_values())
+    code, out, err = run(capsys, monkeypatch, "disconnect")
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        f"Disconnected from {connected.url}: its token is no longer kept on this computer.",
+        f"1 queued return stays queued: sent after ct-desktop connect --url {connected.url}",
+    ]
+    assert load_token(connected.url) is None
+    code, _, err = run(capsys, monkeypatch, "sync")
+    assert code == 2 and "connect again with ct-desktop connect --url" in err
+    code, out, _ = run(capsys, monkeypatch, "disconnect")  # again: nothing left to forget
+    assert code == 0
+    assert out.startswith(f"No token for {connected.url} was kept on this computer: nothing to forget.\n1 queued")
+    run(capsys, monkeypatch, "connect", stdin=connected.token)  # the address was kept
+    code, out, _ = run(capsys, monkeypatch, "sync")
+    assert code == 0 and out.startswith("Sent 1 return")
+
+
+def test_disconnect_when_not_connected_says_so(capsys, monkeypatch):
+    assert run(capsys, monkeypatch, "disconnect") == (0, "Not connected to a tracker: no token to forget.\n", "")
+
+
+def test_disconnect_without_a_keyring_has_nothing_to_forget(capsys, monkeypatch, connected):
+    keyring.set_keyring(fail.Keyring())  # a computer whose keyring has gone: it holds no token
+    code, out, err = run(capsys, monkeypatch, "disconnect")
+    assert (code, err) == (0, "")
+    assert out == f"No token for {connected.url} was kept on this computer: nothing to forget.\n"
+
+
+class LockedKeyring(FileTestKeyring):
+    """A keyring that reads but is locked against changes (a Secret Service collection left locked)."""
+
+    def delete_password(self, service: str, username: str) -> None:
+        raise KeyringError("the collection is locked")
+
+
+def test_disconnect_with_a_locked_keyring_says_the_token_is_still_kept(capsys, monkeypatch, connected):
+    keyring.set_keyring(LockedKeyring())
+    code, out, err = run(capsys, monkeypatch, "disconnect")
+    assert (code, out) == (2, "")
+    assert err == ("ct-desktop: the keyring could not forget the token: the collection is locked; the token is "
+                   "still kept: unlock the keyring and run ct-desktop disconnect again\n")
+    assert load_token(connected.url) == connected.token
 
 
 # sync -------------------------------------------------------------------------------------------
