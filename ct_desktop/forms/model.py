@@ -54,7 +54,7 @@ def format_number(value: float | int) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
-_SINGULAR = {"people": "person", "staff": "staff"}
+_SINGULAR = {"people": "person"}  # the irregular ones; staff, hours a week and the like follow the rule
 
 
 def singular(unit: str) -> str:
