@@ -48,6 +48,7 @@ def run_disconnect(args: argparse.Namespace) -> int:
     """Forget the token; say what stays and how to connect again."""
     from ct_desktop.cli.store_session import opened_store
     from ct_desktop.credentials import CredentialsUnavailable, load_token
+    from ct_desktop.forms.model import count_text
     from ct_desktop.sync.connection import disconnect
 
     folder = resolve_data_dir(getattr(args, "data_dir", None))
@@ -74,7 +75,7 @@ def run_disconnect(args: argparse.Namespace) -> int:
         print(f"ct-desktop: the queued returns could not be counted: {exc}", file=sys.stderr)
         return 0
     if queued:
-        print(f"{queued} queued {'return stays' if queued == 1 else 'returns stay'} queued: "
+        print(f"{count_text(queued, 'queued return')} {'stays' if queued == 1 else 'stay'} queued: "
               f"sent after ct-desktop connect --url {url}")
     return 0
 

@@ -11,7 +11,8 @@ import argparse
 import sys
 
 from ct_desktop.cli.common import EXIT_BAD_INPUT, EXIT_FINDINGS, CliError, parse_period
-from ct_desktop.cli.store_session import add_by_option, count, opened_store, this_month, who_is_working
+from ct_desktop.cli.store_session import add_by_option, opened_store, this_month, who_is_working
+from ct_desktop.forms.model import count_text
 
 
 def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
@@ -101,7 +102,7 @@ def run_import(args: argparse.Namespace) -> int:
         outcome = import_checked(store, plan, by, valid_rows_only=args.valid_rows_only)
     print(csv_report.imported(plan, outcome, args.file, by))
     if outcome.failed is not None:
-        done = count(len(outcome.results), "row")
+        done = count_text(len(outcome.results), "row")
         raise CliError(f"row {outcome.failed.row} was not saved: {outcome.error}; {done} before it stay saved"
                        + csv_report.rows_phrase(outcome.not_tried, "; rows not tried: "), EXIT_BAD_INPUT)
     return EXIT_FINDINGS if plan.skipped else 0

@@ -6,8 +6,8 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from ct_desktop.bulk_csv import Export, ImportOutcome, ImportPlan, RowPlan
 from ct_desktop.bulk_csv.layout import column_letter
-from ct_desktop.cli.store_session import count
 from ct_desktop.forms.findings import Finding, errors, warnings
+from ct_desktop.forms.model import count_text
 from ct_desktop.forms.validate import REQUIRED
 from ct_desktop.models import ReturnState
 
@@ -19,7 +19,7 @@ def export_summary(table: Export, name: str, template: bool) -> str:
     """One line: how many rows went where, or why there are none."""
     months = ", ".join(period.label for period in table.periods)
     if table.rows:
-        return f"Wrote {count(len(table.rows), 'template row' if template else 'row')} ({months}) to {name}"
+        return f"Wrote {count_text(len(table.rows), 'template row' if template else 'row')} ({months}) to {name}"
     if not table.locations:
         return (f"Wrote only the header to {name}: no locations yet (ct-desktop locations add ID --name NAME "
                 "--service-type care_home)")
@@ -30,13 +30,13 @@ def export_summary(table: Export, name: str, template: bool) -> str:
 def refusal(plan: ImportPlan, valid_rows_only: bool) -> str | None:
     """Why nothing will be imported (one line), or None when the import may go ahead."""
     if plan.header_problems:
-        return (f"nothing was imported: row 1 (the header) has {count(len(plan.header_problems), 'problem')}; "
+        return (f"nothing was imported: row 1 (the header) has {count_text(len(plan.header_problems), 'problem')}; "
                 "while a column is in doubt no row is imported, even with --valid-rows-only")
     if not plan.problems:
         return None
     if not valid_rows_only:
-        found = f"{count(len(plan.problems), 'problem')} in {count(len(plan.skipped), 'row')}"
-        valid = count(len(plan.rows), "valid row")
+        found = f"{count_text(len(plan.problems), 'problem')} in {count_text(len(plan.skipped), 'row')}"
+        valid = count_text(len(plan.rows), "valid row")
         alone = f", or import the {valid} alone with --valid-rows-only" if plan.rows else ""
         return f"nothing was imported: {found}; fix them and import again{alone}"
     if not plan.rows:
@@ -46,10 +46,10 @@ def refusal(plan: ImportPlan, valid_rows_only: bool) -> str | None:
 
 def dry_run(plan: ImportPlan, name: str) -> str:
     """What importing the file would do, row by row; nothing was saved."""
-    skipped = f"; {count(len(plan.skipped), 'row')} with problems (listed above)" if plan.skipped else ""
-    lines = [f"Checked {name}, nothing saved (--dry-run): {count(len(plan.rows), 'row')} can be imported{skipped}"]
+    skipped = f"; {count_text(len(plan.skipped), 'row')} with problems (listed above)" if plan.skipped else ""
+    lines = [f"Checked {name}, nothing saved (--dry-run): {count_text(len(plan.rows), 'row')} can be imported{skipped}"]
     for row in plan.rows:
-        change = f"would save {count(len(row.changed), 'answer')}" if row.changed else "nothing would change"
+        change = f"would save {count_text(len(row.changed), 'answer')}" if row.changed else "nothing would change"
         lines.append(f"  {_row_title(row)}: {change}; then {_counts(row.findings)}")
         if row.changed and row.state in (ReturnState.QUEUED, ReturnState.ACCEPTED):
             lines.append(f"    note: {_lifecycle_note(row)}")
@@ -61,19 +61,20 @@ def imported(plan: ImportPlan, outcome: ImportOutcome, name: str, by: str) -> st
     """The report of an import: each saved row with what changed, lifecycle notes and findings."""
     lines = [f"Imported {name} by {by}:"]
     for result in outcome.results:
-        saved = f"{count(len(result.changes), 'answer')} saved" if result.changes else "already saved, nothing changed"
+        saved = (f"{count_text(len(result.changes), 'answer')} saved" if result.changes
+                 else "already saved, nothing changed")
         lines.append(f"  {_row_title(result.plan)}: {saved}; now {_counts(result.findings)}")
         if result.notice:
             lines.append(f"    note: {result.notice}")
         lines += finding_lines(result.plan.row, result.findings, plan.columns)
     answers = sum(len(result.changes) for result in outcome.results)
     unchanged = sum(1 for result in outcome.results if not result.changes)
-    same = f", {count(unchanged, 'row')} already up to date" if unchanged else ""
-    lines.append(f"Imported {count(len(outcome.results), 'row')}: {count(answers, 'answer')} saved{same}.")
+    same = f", {count_text(unchanged, 'row')} already up to date" if unchanged else ""
+    lines.append(f"Imported {count_text(len(outcome.results), 'row')}: {count_text(answers, 'answer')} saved{same}.")
     if any(result.findings for result in outcome.results):
         lines.append(_AFTER_IMPORT)
     if plan.skipped:
-        lines.append(f"Skipped {count(len(plan.skipped), 'row')} with problems (listed above):"
+        lines.append(f"Skipped {count_text(len(plan.skipped), 'row')} with problems (listed above):"
                      f"{rows_phrase(plan.skipped, ' ')}")
     return "\n".join(lines)
 
@@ -91,8 +92,8 @@ def finding_lines(row: int, findings: Iterable[Finding], columns: Mapping[str, i
             where += f" ({column_letter(columns[finding.field])})"
         lines.append(f"    row {row}, {where}: {finding.severity}: {finding.message} [{finding.code}]")
     if unanswered:
-        lines.append(f"    row {row}: {count(len(unanswered), 'question')} not answered yet: {', '.join(unanswered)} "
-                     f"(give a value, or ? for not known) [{REQUIRED}]")
+        lines.append(f"    row {row}: {count_text(len(unanswered), 'question')} not answered yet: "
+                     f"{', '.join(unanswered)} (give a value, or ? for not known) [{REQUIRED}]")
     return lines
 
 
@@ -106,7 +107,7 @@ def _row_title(row: RowPlan) -> str:
 
 
 def _counts(findings: Sequence[Finding]) -> str:
-    return f"{count(len(errors(findings)), 'error')}, {count(len(warnings(findings)), 'warning')}"
+    return f"{count_text(len(errors(findings)), 'error')}, {count_text(len(warnings(findings)), 'warning')}"
 
 
 def _lifecycle_note(row: RowPlan) -> str:

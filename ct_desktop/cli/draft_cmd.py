@@ -14,9 +14,9 @@ from typing import Any
 
 from ct_desktop.cli.common import EXIT_BAD_INPUT, CliError, parse_period, print_json
 from ct_desktop.cli.draft_view import ShownReturn, describe_draft, draft_json, shown_or_blank
-from ct_desktop.cli.store_session import add_by_option, add_return_arguments, count, opened_store, who_is_working
+from ct_desktop.cli.store_session import add_by_option, add_return_arguments, opened_store, who_is_working
 from ct_desktop.forms.findings import errors, warnings
-from ct_desktop.forms.model import FormDefinition, ValueProblem
+from ct_desktop.forms.model import FormDefinition, ValueProblem, count_text
 from ct_desktop.models import NOT_KNOWN
 
 
@@ -71,7 +71,7 @@ def run_set(args: argparse.Namespace) -> int:
         print(f"Nothing changed for {location.name} ({location.id}), {period.label}: those answers were already saved.")
     if result.notice:
         print(f"Note: {result.notice}")
-    print(f"Now: {count(len(errors(findings)), 'error')}, {count(len(warnings(findings)), 'warning')} "
+    print(f"Now: {count_text(len(errors(findings)), 'error')}, {count_text(len(warnings(findings)), 'warning')} "
           f"(ct-desktop draft show {location.id} {period})")
     return 0
 
@@ -121,7 +121,7 @@ def parse_assignments(form: FormDefinition, texts: list[str]) -> dict[str, Any]:
     if problems:
         for problem in problems:
             print(f"ct-desktop: {problem}", file=sys.stderr)
-        raise CliError(f"nothing was saved: {count(len(problems), 'value')} refused", EXIT_BAD_INPUT)
+        raise CliError(f"nothing was saved: {count_text(len(problems), 'value')} refused", EXIT_BAD_INPUT)
     return answers
 
 

@@ -6,10 +6,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from ct_desktop.cli.store_session import count, finding_line
+from ct_desktop.cli.store_session import finding_line
 from ct_desktop.collection_window import LONDON
 from ct_desktop.forms.findings import Finding, errors, warnings
-from ct_desktop.forms.model import Field, FormDefinition
+from ct_desktop.forms.model import Field, FormDefinition, count_text
 from ct_desktop.forms.validate import REQUIRED
 from ct_desktop.models import (
     NOT_KNOWN,
@@ -97,7 +97,7 @@ def _state_lines(draft: ReturnDraft | None, queued: list[OutboxItem]) -> list[st
         lines.append(f"No changes: reviewed by {draft.reviewed_by} at {draft.reviewed_at}")
     for item in queued:
         line = (f"In the outbox: submission {item.submission_id[:8]}, queued by {item.queued_by} at "
-                f"{short_moment(item.queued_at)}, {count(item.attempts, 'attempt')}")
+                f"{short_moment(item.queued_at)}, {count_text(item.attempts, 'attempt')}")
         if item.last_error:
             line += f"; last error: {item.last_error}"
         if item.set_aside_reason:
@@ -153,7 +153,7 @@ def _field_row(form: FormDefinition, period: Period, item: Field, draft: ReturnD
 def _finding_lines(findings: list[Finding]) -> list[str]:
     if not findings:
         return ["", "Findings: none"]
-    head = f"Findings: {count(len(errors(findings)), 'error')}, {count(len(warnings(findings)), 'warning')}"
+    head = f"Findings: {count_text(len(errors(findings)), 'error')}, {count_text(len(warnings(findings)), 'warning')}"
     return ["", head, *(f"  {finding_line(finding)}" for finding in findings)]
 
 

@@ -12,13 +12,13 @@ import argparse
 from ct_desktop.cli.common import parse_period
 from ct_desktop.cli.store_session import (
     add_by_option,
-    count,
     opened_store,
     report_refusal,
     this_month,
     who_is_working,
 )
 from ct_desktop.forms.findings import warnings
+from ct_desktop.forms.model import count_text
 from ct_desktop.store import LifecycleError, lifecycle
 
 
@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"Left out as not asked in {period.label}: {', '.join(submission.dropped)}.")
     found = warnings(submission.findings)
     if found:
-        print(f"Note {count(len(found), 'warning')}, as when it was last accepted:")
+        print(f"Note {count_text(len(found), 'warning')}, as when it was last accepted:")
         for finding in found:
             print(f"  {finding.field}: {finding.message}")
     print("It is sent when the network allows (ct-desktop sync).")

@@ -7,8 +7,9 @@ import datetime as dt
 from typing import Any
 
 from ct_desktop.cli.common import print_json
-from ct_desktop.cli.store_session import count, opened_store
+from ct_desktop.cli.store_session import opened_store
 from ct_desktop.collection_window import collection_window, now_london, status_text
+from ct_desktop.forms.model import count_text
 from ct_desktop.period import Period, describe_day
 from ct_desktop.store import Store
 
@@ -45,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     for row in rows:
         print(f"  {row['id']}  {row['name']} ({row['service_type']}): {_state_words(row)}; "
               f"last accepted: {_month_words(row['last_accepted'])}; {_queue_words(row)}")
-    print(f"Outbox: {count(queued, 'submission')} waiting to be sent" if queued else "Outbox: empty")
+    print(f"Outbox: {count_text(queued, 'submission')} waiting to be sent" if queued else "Outbox: empty")
     return 0
 
 

@@ -81,11 +81,6 @@ def finding_line(finding: Finding) -> str:
     return f"{finding.severity} {finding.field}: {finding.message} [{finding.code}]"
 
 
-def count(number: int, word: str) -> str:
-    """'1 error', '2 errors'."""
-    return f"{number} {word}" if number == 1 else f"{number} {word}s"
-
-
 def this_month() -> Period:
     """The current month, London time."""
     return Period.of(now_london().date())

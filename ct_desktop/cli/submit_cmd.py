@@ -12,12 +12,12 @@ from ct_desktop.cli.common import parse_period
 from ct_desktop.cli.store_session import (
     add_by_option,
     add_return_arguments,
-    count,
     opened_store,
     report_refusal,
     who_is_working,
 )
 from ct_desktop.forms.findings import warnings
+from ct_desktop.forms.model import count_text
 from ct_desktop.store import LifecycleError, lifecycle
 
 
@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"Queued {location.name} ({location.id}), {period.label}, as submission {submission.item.submission_id}, "
           f"reviewed by {by}.")
     if confirmed:
-        print(f"With {count(len(confirmed), 'warning')} confirmed.")
+        print(f"With {count_text(len(confirmed), 'warning')} confirmed.")
     print("It is sent when the network allows (ct-desktop sync); editing it before then takes it back out.")
     return 0
 

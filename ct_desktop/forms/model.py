@@ -77,6 +77,11 @@ def quantity_text(value: float | int, unit: str) -> str:
     return f"{format_number(value)} {unit_for(value, unit)}" if unit else format_number(value)
 
 
+def count_text(number: int, word: str, plural: str | None = None) -> str:
+    """How many of something, in words that agree: '1 error', '3 errors', '2 more answers'."""
+    return f"{number} {word if number == 1 else (plural or word + 's')}"
+
+
 @dataclass(frozen=True)
 class Option:
     """One choice of a multi-select field."""

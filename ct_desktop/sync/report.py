@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ct_desktop.collection_window import LONDON
+from ct_desktop.forms.model import count_text
 from ct_desktop.store.codec import short_moment
 
 
@@ -41,7 +42,7 @@ class SyncReport:
 
     def summary(self) -> str:
         """One line for a person, e.g. "Sent 3 returns; 1 waiting: the tracker could not be reached"."""
-        parts = [f"Sent {_returns(len(self.accepted))}" if self.accepted else "Nothing sent"]
+        parts = [f"Sent {count_text(len(self.accepted), 'return')}" if self.accepted else "Nothing sent"]
         if self.rejected:
             parts.append(f"{len(self.rejected)} refused by the tracker: fix and submit again")
         if self.conflicts:
@@ -86,8 +87,6 @@ class SyncReport:
         }
 
 
-def _returns(number: int) -> str:
-    return f"{number} return" if number == 1 else f"{number} returns"
 
 
 def _clock_time(moment: dt.datetime, reference: dt.datetime | None) -> str:

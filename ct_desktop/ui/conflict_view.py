@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from ct_desktop.forms.findings import errors, warnings
+from ct_desktop.forms.model import count_text
 from ct_desktop.models import ReturnState
 from ct_desktop.period import Period
 from ct_desktop.store import StoreError
@@ -25,7 +26,6 @@ from ct_desktop.ui.comparison import compare
 from ct_desktop.ui.conflict_rows import OURS, THEIRS, ComparisonGrid
 from ct_desktop.ui.context import AppContext
 from ct_desktop.ui.field_row import wrapped_label
-from ct_desktop.ui.field_text import count_text
 from ct_desktop.ui.form_banner import conflict_summary
 from ct_desktop.ui.form_style import RETURN_VIEW_STYLE
 from ct_desktop.ui.keyboard import add_shortcut

@@ -143,8 +143,3 @@ def parse_moment(text: Any) -> dt.datetime | None:
     except ValueError:
         return None
     return moment if moment.tzinfo is not None else None
-
-
-def count_text(number: int, word: str, plural: str | None = None) -> str:
-    """E.g. '1 error', '3 errors'."""
-    return f"{number} {word if number == 1 else (plural or word + 's')}"

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ct_desktop.forms.model import count_text
 from ct_desktop.ui.field_row import wrapped_label
-from ct_desktop.ui.field_text import count_text
 from ct_desktop.ui.form_presenter import ANSWER, CHECK, FIX, PanelEntry
 
 GROUP_TITLES = {FIX: "To fix before sending", CHECK: "To check", ANSWER: "Not answered yet"}

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from ct_desktop.forms.findings import ERROR, WARNING, Finding, PreviousReturn
-from ct_desktop.forms.model import FormDefinition, Section
+from ct_desktop.forms.model import FormDefinition, Section, count_text
 from ct_desktop.forms.validate import REQUIRED, usable_answers, validate
 from ct_desktop.models import NOT_KNOWN, AcceptedRevision, ReturnState
 from ct_desktop.period import Period
-from ct_desktop.ui.field_text import answer_text, count_text
+from ct_desktop.ui.field_text import answer_text
 
 FIX, CHECK, ANSWER = "fix", "check", "answer"
 
