@@ -21,7 +21,8 @@ from ct_desktop.period import Period, describe_day
 LONDON = ZoneInfo("Europe/London")
 OPENING_DAY = 8
 DUE_DAY = 14
-
+# The first month of the mandatory monthly return (the Health and Care Act 2022 data collection).
+MANDATE_BEGAN = Period(2022, 7)
 
 
 class WindowState(StrEnum):
@@ -116,6 +117,28 @@ def collection_window(period: Period) -> CollectionWindow:
 def now_london() -> dt.datetime:
     """The current moment, aware, in London time."""
     return dt.datetime.now(LONDON)
+
+
+def current_period(moment: dt.datetime) -> Period:
+    """The month an aware moment falls in, London time (01:30 on 1 October BST is October)."""
+    return Period.of(_london_date(moment))
+
+
+def unsendable_period_problem(period: Period, moment: dt.datetime) -> str | None:
+    """Why no return can be entered or sent for a month at a moment, in one line; None when one can.
+
+    A return is for a month from July 2022, when the mandate began, to the current month (London
+    time): a later month is a mistyped year or month (2099-01 for 2026-01), and the tracker keeps every
+    accepted revision for ever, so it is stopped here before it is queued.
+    """
+    latest = current_period(moment)
+    if MANDATE_BEGAN <= period <= latest:
+        return None
+    if period < MANDATE_BEGAN:
+        why = f"the monthly return began in {MANDATE_BEGAN.label}"
+    else:
+        why = f"that month has not come yet (this month is {latest.label})"
+    return f"no return for {period.label} ({period}): {why}; only {MANDATE_BEGAN} to {latest} can be entered or sent"
 
 
 def status_text(window: CollectionWindow, moment: dt.datetime) -> str:

@@ -39,7 +39,12 @@ class Settings:
         return updated
 
     def check(self) -> None:
-        """Raise SettingsError when a value is out of bounds."""
+        """Raise SettingsError when a value is out of bounds or of the wrong kind."""
+        if isinstance(self.sync_interval_seconds, bool) or not isinstance(self.sync_interval_seconds, int):
+            raise SettingsError(f"sync_interval_seconds must be a whole number of seconds, not "
+                                f"{self.sync_interval_seconds!r:.40}")
+        if self.person is not None and not isinstance(self.person, str):
+            raise SettingsError(f"person must be a name as text, not {self.person!r:.40}")
         if not MIN_SYNC_INTERVAL <= self.sync_interval_seconds <= MAX_SYNC_INTERVAL:
             raise SettingsError(
                 f"sync interval must be between {MIN_SYNC_INTERVAL} seconds and 24 hours, "
@@ -47,6 +52,20 @@ class Settings:
             )
         if self.person is not None and not self.person.strip():
             raise SettingsError("the person's name or initials cannot be blank")
+        if self.tracker_url:  # None or "" is "not connected yet"
+            _check_tracker_url(self.tracker_url)
+
+
+def _check_tracker_url(url: object) -> None:
+    """SettingsError unless the tracker address is text that can be connected to (https, or http to this computer)."""
+    from ct_desktop.sync.address import TrackerUrlError, api_base  # no requests or keyring: address only
+
+    if not isinstance(url, str):
+        raise SettingsError(f"tracker_url must be the tracker's address as text, not {type(url).__name__} {url!r:.40}")
+    try:
+        api_base(url)
+    except TrackerUrlError as exc:
+        raise SettingsError(f"tracker_url: {exc}") from exc
 
 
 # Each migration turns the dict of version N into that of version N + 1.
@@ -81,7 +100,8 @@ def load_settings(data_dir: Path) -> Settings:
         settings = Settings(**values)
         settings.check()
     except (TypeError, SettingsError) as exc:
-        raise SettingsError(f"cannot use the settings in {path}: {exc}") from exc
+        raise SettingsError(f"cannot use the settings in {path}: {exc}; correct it there, or delete the file and "
+                            "connect again (ct-desktop connect --url URL)") from exc
     return settings
 
 

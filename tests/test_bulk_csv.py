@@ -273,11 +273,12 @@ def test_every_problem_is_listed_with_row_and_column_and_nothing_is_saved(capsys
         "row 5, column location_name (B): 'Rose House', but location 1-101 is 'Sunny Care'",
         "row 5, column service_type (C): 'home_care', but location 1-101 is a care_home",
         "row 5, column period (D): '2026-13' is not a month",
-        "row 6, column location_id (A): 1-102 September 2026 is also on row 8",
+        "row 6, column location_id (A): location 1-102, 2026-09 is repeated on row 8: give each location and month "
+        "once",
         "row 6, column people_supported (G): a care_home return does not ask people_supported: leave it empty",
         "row 6, column beds_unavailable_reasons (I): Reasons beds are not available (beds_unavailable_reasons): "
         "'nope' is not a choice",
-        "row 8, column location_id (A): 1-102 September 2026 is also on row 6",
+        "row 8, column location_id (A): repeats row 6 (location 1-102, 2026-09): give each location and month once",
         "row 8, column beds_max_capacity (E): Maximum bed capacity (beds_max_capacity) cannot be negative (-3)",
     ]
     lines = err.splitlines()

@@ -26,10 +26,12 @@ from ct_desktop.bulk_csv.layout import (
     column_letter,
     unprotected,
 )
+from ct_desktop.collection_window import unsendable_period_problem
 from ct_desktop.forms.catalogue import FormCatalogue, default_catalogue
 from ct_desktop.forms.findings import Finding, PreviousReturn
-from ct_desktop.forms.model import Field, FormDefinition, ValueProblem
+from ct_desktop.forms.model import Field, FormDefinition, ValueProblem, count_text
 from ct_desktop.forms.validate import validate
+from ct_desktop.location_id import location_id_problem
 from ct_desktop.models import NOT_KNOWN, Location, ReturnDraft, ReturnState, same_answer
 from ct_desktop.period import Period, PeriodError
 from ct_desktop.store import Store, StoreError
@@ -109,6 +111,7 @@ class _Checker:
         self.locations = {location.id: location for location in store.locations()}
         self.problems: list[Problem] = []
         self.names: dict[str, int] = {}
+        self.now = store.now()
 
     def run(self) -> ImportPlan:
         self._check_header()
@@ -187,9 +190,10 @@ class _Checker:
             self._problem(number, LOCATION_ID, index, "no location id: give the location's CQC location id")
             return None
         if location_id not in self.locations:
-            hint = _did_you_mean(location_id, list(self.locations))
-            self._problem(number, LOCATION_ID, index, f"no location '{location_id}' here{hint} "
-                                                      "(ct-desktop locations lists them)")
+            not_an_id = location_id_problem(location_id)
+            hint = _did_you_mean(location_id, list(self.locations)) if not not_an_id else ""
+            self._problem(number, LOCATION_ID, index, not_an_id or f"no location '{location_id}' here{hint} "
+                                                                   "(ct-desktop locations lists them)")
             if service_type and service_type not in self.service_types:
                 self._unknown_service_type(number, service_type)
             return None
@@ -221,10 +225,15 @@ class _Checker:
             self._problem(number, PERIOD, self.names[PERIOD], "no month: give it as YYYY-MM, e.g. 2026-09")
             return None
         try:
-            return parse_period_cell(text)
+            period = parse_period_cell(text)
         except PeriodError as exc:
             self._problem(number, PERIOD, self.names[PERIOD], str(exc))
             return None
+        problem = unsendable_period_problem(period, self.now)
+        if problem:
+            self._problem(number, PERIOD, self.names[PERIOD], problem)
+            return None
+        return period
 
     def _form(self, number: int, location: Location | None, period: Period | None) -> FormDefinition | None:
         if location is None or period is None:
@@ -287,18 +296,29 @@ class _Checker:
     # Whole-file checks and plans -----------------------------------------------------------------
 
     def _check_duplicates(self, checked: Sequence[_Row]) -> None:
-        rows: dict[tuple[str, Period], list[int]] = {}
+        # Each repeat names the first row it repeats, and the first row how often it is repeated: one
+        # line per row whatever the number of repeats (listing every other row made the report grow with
+        # the square of the rows). Every row of the location and month is refused: which is right is unclear.
+        first: dict[tuple[str, Period], int] = {}
+        repeats: dict[int, list[int]] = {}
         for row in checked:
-            if row.location is not None and row.period is not None:
-                rows.setdefault((row.location.id, row.period), []).append(row.number)
-        for (location_id, period), numbers in rows.items():
-            if len(numbers) < 2:
+            if row.location is None or row.period is None:
                 continue
-            for number in numbers:
-                others = [str(n) for n in numbers if n != number]
-                where = f"{'row' if len(others) == 1 else 'rows'} {', '.join(others)}"
+            key = (row.location.id, row.period)
+            if key not in first:
+                first[key] = row.number
+                continue
+            repeats.setdefault(first[key], []).append(row.number)
+            self._problem(row.number, LOCATION_ID, self.names[LOCATION_ID],
+                          f"repeats row {first[key]} (location {key[0]}, {key[1]}): give each location and "
+                          "month once")
+        for (location_id, period), number in first.items():
+            later = repeats.get(number)
+            if later:
+                more = f" and {count_text(len(later) - 1, 'more row')}" if len(later) > 1 else ""
                 self._problem(number, LOCATION_ID, self.names[LOCATION_ID],
-                              f"{location_id} {period.label} is also on {where}: give each location and month once")
+                              f"location {location_id}, {period} is repeated on row {later[0]}{more}: give each "
+                              "location and month once")
 
     def _plan(self, row: _Row) -> RowPlan:
         location, period, form, saved, answers = row.location, row.period, row.form, row.saved, row.answers

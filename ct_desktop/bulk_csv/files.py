@@ -139,13 +139,17 @@ def write_text(name: str, text: str, stdout: TextIO | None = None) -> None:
     only (it holds staff and residents' figures). OSError says why it could not be written.
     """
     if name == STDIO:
-        (stdout or sys.stdout).write(text)
+        out = stdout or sys.stdout
+        out.write(text)
+        out.flush()  # now, so that a full disk behind "> file" is an OSError here, not a lost write at exit
         return
     target = Path(name)
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8-sig", newline="") as out:
             out.write(text)
+            out.flush()
+            os.fsync(out.fileno())  # on disk before it replaces the old file: a full disk fails here
         os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(OSError):

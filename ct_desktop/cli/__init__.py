@@ -7,13 +7,15 @@ modules are not even imported: a person waits for that window, and every module 
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
 from ct_desktop import __version__
 from ct_desktop.cli import start_cmd
-from ct_desktop.cli.common import CliError, data_dir_parent
+from ct_desktop.cli.common import EXIT_BAD_INPUT, CliError, data_dir_parent
 
 # Each command module offers register(subparsers, parent) and sets its handler with set_defaults(run=...).
 # The order is the order of --help.
@@ -53,15 +55,53 @@ def _start_only(argv: Sequence[str]) -> argparse.Namespace | None:
     return None if rest else args
 
 
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a program whose reader went away
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; the return value is the process exit code."""
     argv = sys.argv[1:] if argv is None else list(argv)
     args = _start_only(argv) or build_parser().parse_args(argv)
     try:
-        return int(args.run(args) or 0)
+        code = int(args.run(args) or 0)
+        # Written out here, not at exit, so that a failed write is reported (and changes the exit code).
+        sys.stdout.flush()
+        return code
     except CliError as exc:
         print(f"ct-desktop: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("ct-desktop: interrupted; everything saved so far is kept", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        return _reader_went_away()
+    except OSError as exc:
+        if not _is_stdout_error(exc):
+            raise
+        print(f"ct-desktop: the output could not be written: {exc.strerror or exc}; what was written is "
+              "incomplete (everything saved here is kept)", file=sys.stderr)
+        _discard_stdout()
+        return EXIT_BAD_INPUT
+
+
+def _reader_went_away() -> int:
+    """``ct-desktop ... | head -1``: the reader stopped reading. Stop quietly, as Unix tools do."""
+    _discard_stdout()
+    return EXIT_BROKEN_PIPE
+
+
+def _discard_stdout() -> None:
+    # What is still buffered would fail again when Python flushes standard output at exit, printing
+    # "Exception ignored": point the descriptor at the null device so that the flush goes nowhere.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass  # no real descriptor (a test's captured output): nothing is flushed at exit anyway
+
+
+def _is_stdout_error(exc: OSError) -> bool:
+    """Whether an OSError is a failed write of the output (a full disk behind ``> file``): the store and the
+    files a command writes report their own errors, so one of these reaching here is standard output's."""
+    return exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO)

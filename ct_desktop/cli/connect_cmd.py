@@ -15,6 +15,7 @@ import sys
 
 from ct_desktop.cli.common import CliError
 from ct_desktop.paths import resolve_data_dir
+from ct_desktop.safe_text import printable
 from ct_desktop.settings import SettingsError, load_settings
 from ct_desktop.store import StoreError
 
@@ -96,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"Connected to {url}: {len(found)} location{'s' if len(found) != 1 else ''} for this token.")
     for location in found:
         where = f"  {location.local_authority}" if location.local_authority else ""
-        print(f"  {location.id}  {location.name}  ({location.service_type}){where}")
+        print(f"  {printable(location.id)}  {location.name}  ({location.service_type}){where}")
     for note in notes:
         print(f"Note: {note}")
     return 0

@@ -67,12 +67,16 @@ def run_export(args: argparse.Namespace) -> int:
         table = export_table(store, periods, args.location, template=args.template)
     try:
         write_text(args.file, csv_text(table.header, table.rows, delimiter))
+    except BrokenPipeError:
+        raise  # the reader went away (| head): main() stops quietly
     except PermissionError as exc:
         # On Windows a file open in Excel cannot be replaced; that is the usual reason.
         raise CliError(f"cannot write {args.file}: {exc.strerror or exc} (is it open in a spreadsheet? close it "
                        "and export again)") from exc
     except OSError as exc:
-        raise CliError(f"cannot write {args.file}: {exc.strerror or exc}") from exc
+        where = "the CSV to standard output" if args.file == "-" else args.file
+        kept = "; what was written is incomplete" if args.file == "-" else " (an older file there is left as it was)"
+        raise CliError(f"cannot write {where}: {exc.strerror or exc}{kept}") from exc
     if args.file != "-":
         print(csv_report.export_summary(table, args.file, args.template))
     return 0

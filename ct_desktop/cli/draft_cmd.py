@@ -15,6 +15,7 @@ from typing import Any
 from ct_desktop.cli.common import EXIT_BAD_INPUT, CliError, parse_period, print_json
 from ct_desktop.cli.draft_view import ShownReturn, describe_draft, draft_json, shown_or_blank
 from ct_desktop.cli.store_session import add_by_option, add_return_arguments, opened_store, who_is_working
+from ct_desktop.collection_window import unsendable_period_problem
 from ct_desktop.forms.findings import errors, warnings
 from ct_desktop.forms.model import FormDefinition, ValueProblem, count_text
 from ct_desktop.models import NOT_KNOWN
@@ -59,6 +60,10 @@ def run_set(args: argparse.Namespace) -> int:
     by = who_is_working(args)
     with opened_store(args) as store:
         location = store.location(args.location)
+        # A draft for a month that cannot be sent is a mistyped month (2099-01): refused, not kept.
+        problem = unsendable_period_problem(period, store.now())
+        if problem:
+            raise CliError(f"nothing was saved: {problem}", EXIT_BAD_INPUT)
         form = store.form_for(location, period)
         changes = parse_assignments(form, args.assignments)
         result = store.set_values(location.id, period, changes, by)

@@ -13,7 +13,7 @@ from ct_desktop.cli.common import EXIT_BAD_INPUT, EXIT_FINDINGS, CliError
 from ct_desktop.collection_window import now_london
 from ct_desktop.forms.findings import Finding
 from ct_desktop.period import Period
-from ct_desktop.store import LifecycleError, Store, StoreError, open_store, who
+from ct_desktop.store import LifecycleError, Store, StoreError, lifecycle, open_store, who
 
 USER_ENV = "CT_DESKTOP_USER"
 
@@ -67,8 +67,13 @@ def opened_store(args: argparse.Namespace) -> Iterator[Store]:
 
 
 def report_refusal(exc: LifecycleError, hint: str = "") -> int:
-    """Print a refusal and its findings to standard error, one line each; the exit code is 1."""
+    """Print a refusal and its findings to standard error, one line each; the exit code is 1.
+
+    A month that can never be sent (after this one, before July 2022) is unusable input: one line, exit 2.
+    """
     print(f"ct-desktop: {exc}", file=sys.stderr)
+    if exc.reason == lifecycle.MONTH_NOT_SENDABLE:
+        return EXIT_BAD_INPUT
     for finding in exc.findings:
         print(f"ct-desktop:   {finding_line(finding)}", file=sys.stderr)
     if hint:

@@ -11,13 +11,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ct_desktop.cli.common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, CliError, parse_period, print_json
 from ct_desktop.forms.catalogue import UnknownForm, form_for
 from ct_desktop.forms.findings import PreviousReturn, has_errors
-from ct_desktop.forms.model import FormDefinition
+from ct_desktop.forms.model import MAX_DIGITS, FormDefinition
 from ct_desktop.forms.validate import input_problems, validate
 from ct_desktop.period import PeriodError
 
@@ -72,11 +73,33 @@ def read_json(name: str) -> Any:
     except OSError as exc:
         raise CliError(f"cannot read {name}: {exc.strerror or exc}") from exc
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=_figure(int), parse_float=_figure(float))
+    except _NotAFigure as exc:
+        raise CliError(f"{name}: {exc}") from exc
     except json.JSONDecodeError as exc:
         raise CliError(f"{name} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from exc
     except RecursionError as exc:
         raise CliError(f"{name} is nested too deeply to be a return") from exc
+
+
+class _NotAFigure(ValueError):
+    """A JSON number that no figure of a return is written as."""
+
+
+def _figure(convert: Callable[[str], Any]) -> Callable[[str], Any]:
+    # Numbers are checked as they are read: json would turn 1e-400 into 0.0 and fail with Python's own
+    # error on an integer of over 4,300 digits. (An infinite one is left to input_problems, per field.)
+    def read(text: str) -> Any:
+        digits = sum(ch.isdigit() for ch in text)
+        if digits > MAX_DIGITS:
+            raise _NotAFigure(f"a number of {digits:,} digits is too long for a figure (at most {MAX_DIGITS})")
+        value = convert(text)
+        mantissa = text.lower().partition("e")[0]
+        if value == 0 and any(ch in "123456789" for ch in mantissa):
+            raise _NotAFigure(f"the number {text} is too small to be a figure: it would be read as 0")
+        return value
+
+    return read
 
 
 def split_document(

@@ -12,14 +12,22 @@ import operator
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from ct_desktop.period import MONTH_NAMES, Period
+from ct_desktop.safe_text import printable
 
 FIELD_TYPES = ("count", "hours", "yesno", "choices")
 YES_NO = ("yes", "no")
-_GROUPED_RE = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
+# Figures are ASCII digits only, as a person types them: 35, 7420.5, 1,234 or 1,234.5. No exponent
+# (1e-400 would be read as 0), no underscore (1_000), no other script's digits (fullwidth or Arabic-Indic
+# digits), which Python's int() and Decimal() would all accept. [0-9], not \d: \d matches those digits too.
+_PLAIN_RE = re.compile(r"^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$")
+_GROUPED_RE = re.compile(r"^[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?$")
+# Far more than any figure of the return needs (the largest allowed is in the tens of thousands), and few
+# enough that no conversion of the text can hit Python's limit on the digits of an int (4,300).
+MAX_DIGITS = 15
 
 # Every rule kind a definition may name; ct_desktop.forms.rules implements each one.
 RULE_KINDS = ("at_most", "at_least", "implies_nonzero", "change_limit", "no_fall_in_season")
@@ -46,13 +54,19 @@ def is_number(value: Any) -> bool:
 
 
 def format_number(value: float | int) -> str:
-    """A number as a person writes it: 1,234 or 1,234.5."""
+    """A number as a person writes it: 1,234 or 1,234.5; one too long to show is described by its size."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, int):
+        if abs(value).bit_length() > _SHOWN_BITS:
+            # str() of an int of over 4,300 digits raises ValueError; no figure is ever that long.
+            digits = int(abs(value).bit_length() * math.log10(2)) + 1
+            return f"{'-' if value < 0 else ''}a number of about {digits:,} digits"
         return f"{value:,}"
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
+
+_SHOWN_BITS = 200  # about 60 digits: shown in full below that
 
 _SINGULAR = {"people": "person"}  # the irregular ones; staff, hours a week and the like follow the rule
 
@@ -212,8 +226,10 @@ class Field:
         # Test floats only: float() of a huge JSON integer (10**400) would overflow.
         if self.type == "count" and isinstance(value, float) and not value.is_integer():
             return f"{name} must be a whole number, not {format_number(value)}"
-        if value < 0:
-            return f"{name} cannot be negative ({format_number(value)})"
+        if value < 0 or (isinstance(value, float) and math.copysign(1.0, value) < 0):
+            # -0.0 too: a minus sign on a figure of the return is always a slip, never a meaning.
+            return f"{name} cannot be negative ({value!r})" if value == 0 else \
+                f"{name} cannot be negative ({format_number(value)})"
         if self.type == "hours" and _decimal_places(value) > self.decimals:
             return f"{name} takes at most {self.decimals} decimal places, not {value!r}"
         if self.max is not None and value > self.max:
@@ -230,9 +246,7 @@ class Field:
             return None
         value: Any
         if self.numeric:
-            value = _parse_number(text)
-            if value is None:
-                raise ValueProblem(f"{self.label} ({self.key}): '{text}' is not a number")
+            value = self._read_figure(text)
         elif self.type == "yesno":
             value = {"y": "yes", "yes": "yes", "n": "no", "no": "no"}.get(text.lower())
             if value is None:
@@ -242,6 +256,21 @@ class Field:
         problem = self.check(value)
         if problem:
             raise ValueProblem(problem)
+        return value
+
+    def _read_figure(self, text: str) -> int | float:
+        """A count or hours as typed; ValueProblem naming the field unless it is ASCII digits."""
+        name = f"{self.label} ({self.key})"
+        body = text[1:] if text.startswith("-") else text
+        digits = sum(ch in "0123456789" for ch in body)
+        if digits > MAX_DIGITS and not body.strip("0123456789.,"):
+            raise ValueProblem(f"{name}: a figure of {digits:,} digits is too long (at most {MAX_DIGITS})")
+        value = _parse_number(body)
+        if value is None:
+            raise ValueProblem(f"{name}: {_show(text)} is not a number: write it in digits 0-9, e.g. 35, "
+                               "7420.5 or 1,234")
+        if body is not text:
+            raise ValueProblem(f"{name} cannot be negative ({printable(text)})")
         return value
 
     def format_text(self, value: Any) -> str:
@@ -339,7 +368,7 @@ class FormDefinition:
 
 
 def _show(value: Any) -> str:
-    text = repr(value) if not isinstance(value, str) else f"'{value}'"
+    text = repr(value) if not isinstance(value, str) else f"'{printable(value)}'"
     return text if len(text) <= 40 else text[:37] + "..."
 
 
@@ -351,17 +380,14 @@ def _decimal_places(value: float | int) -> int:
 
 
 def _parse_number(text: str) -> int | float | None:
-    # "1,234" is a thousands separator; "1,5" is refused rather than guessed at.
+    """ASCII digits with an optional decimal point and thousands commas; None for anything else.
+
+    "1,234" is a thousands separator; "1,5" is refused rather than guessed at.
+    """
     if "," in text:
         if not _GROUPED_RE.match(text):
             return None
         text = text.replace(",", "")
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
+    elif not _PLAIN_RE.match(text):
         return None
-    if not number.is_finite():
-        return None
-    if number == number.to_integral_value() and "." not in text and "e" not in text.lower():
-        return int(number)
-    return float(number)
+    return int(text) if "." not in text else float(text)

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from ct_desktop.collection_window import LONDON
+from ct_desktop.collection_window import LONDON, unsendable_period_problem
 from ct_desktop.forms.findings import Finding, errors, warnings
 from ct_desktop.forms.model import FormDefinition
 from ct_desktop.forms.validate import REQUIRED, validate
@@ -48,6 +48,14 @@ ALREADY_ACCEPTED = "already_accepted"
 NO_PREVIOUS = "no_previous"
 DRAFT_IN_PROGRESS = "draft_in_progress"
 FORM_NEEDS_MORE = "form_needs_more"
+MONTH_NOT_SENDABLE = "month_not_sendable"
+
+
+def refuse_unsendable_month(period: Period, now: dt.datetime) -> None:
+    """LifecycleError (MONTH_NOT_SENDABLE) for a month after the current one or before the mandate began."""
+    problem = unsendable_period_problem(period, now)
+    if problem:
+        raise LifecycleError(problem, reason=MONTH_NOT_SENDABLE)
 
 
 def submit(
@@ -62,8 +70,10 @@ def submit(
     """Validate the draft against the month's form and put it in the outbox (draft → ready → queued).
 
     Refused with LifecycleError, changing nothing, when it has errors, when it has warnings that are
-    not confirmed, or when it is not started, already queued or already accepted.
+    not confirmed, when it is not started, already queued or already accepted, or when the month is
+    after the current one or before the mandate began.
     """
+    refuse_unsendable_month(period, now)
     with writing(db):
         row = find_return_row(db, location.id, period)
         if row is None:
@@ -95,8 +105,10 @@ def no_changes(
     Values of questions this month's form does not ask are dropped. Refused with LifecycleError when
     there is no earlier accepted return, when this month is already queued or accepted or has a draft
     with answers, or when the copy does not pass this month's form (flu questions in September).
-    Warnings do not stop it: the same figures were confirmed when they were last accepted.
+    Warnings do not stop it: the same figures were confirmed when they were last accepted. A month
+    after the current one or before the mandate began is refused too.
     """
+    refuse_unsendable_month(period, now)
     with writing(db):
         base, values, not_known, dropped, findings = _plan_no_changes(db, location, period, form)
         row = start_return(db, location, period, form, now)

@@ -6,18 +6,25 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from ct_desktop.location_id import location_id_problem, location_name_problem, shown
 from ct_desktop.models import Location
+from ct_desktop.safe_text import has_control_characters, printable
 from ct_desktop.store.codec import utc_text
 from ct_desktop.store.database import Database, reading, writing
 from ct_desktop.store.errors import StoreError, UnknownLocation
 
 
 def add_location(db: Database, location: Location, now: dt.datetime) -> Location:
-    """Add a location; refuse an id that is already there (its returns would change meaning)."""
-    if not location.id.strip() or any(ch.isspace() for ch in location.id):
-        raise StoreError(f"'{location.id}' is not a location id: use the CQC location id, e.g. 1-123456789")
-    if not location.name.strip():
-        raise StoreError(f"location {location.id} needs a name")
+    """Add a location; refuse an id that is already there (its returns would change meaning), an id not
+    of the location id format, and a name that is blank, too long or holds control characters."""
+    problem = location_id_problem(location.id)
+    if problem:
+        raise StoreError(problem)
+    problem = location_name_problem(location.name)
+    if not problem and location.local_authority and has_control_characters(location.local_authority):
+        problem = f"the local authority {shown(location.local_authority)} holds control characters: type it plainly"
+    if problem:
+        raise StoreError(f"location {location.id}: {problem}")
     with writing(db):
         existing = find_location(db, location.id)
         if existing is not None:
@@ -51,7 +58,16 @@ def upsert_location(db: Database, location: Location, now: dt.datetime) -> Locat
 
     The service type changes only while none of the location's returns has been started: answers
     already typed belong to the question set they were typed into, so they are never reinterpreted.
+    An id not of the location id format is refused (StoreError); control characters in the names the
+    tracker sent are replaced, so that no terminal or window is ever driven by them.
     """
+    problem = location_id_problem(location.id)
+    if problem:
+        raise StoreError(problem)
+    location = Location(id=location.id, name=printable(location.name).strip() or location.id,
+                        service_type=location.service_type,
+                        local_authority=_shown_or_none(location.local_authority),
+                        region=_shown_or_none(location.region))
     with writing(db):
         existing = find_location(db, location.id)
         if existing is None:
@@ -85,7 +101,7 @@ def get_location(db: Database, location_id: str) -> Location:
     if location is None:
         known = [loc.id for loc in list_locations(db)]
         listed = f"the locations added are {', '.join(known)}" if known else "no location has been added yet"
-        raise UnknownLocation(f"no location '{location_id}': {listed}")
+        raise UnknownLocation(f"no location {shown(location_id)}: {listed}")
     return location
 
 
@@ -95,10 +111,15 @@ def list_locations(db: Database) -> list[Location]:
         return [_location(row) for row in db.query("SELECT * FROM locations ORDER BY name COLLATE NOCASE, id")]
 
 
+def _shown_or_none(text: str | None) -> str | None:
+    return printable(text) if text is not None else None
+
+
 def _location(row: dict[str, Any]) -> Location:
+    # Names saved before they were checked may hold control characters: never shown as they are.
     return Location(
         id=row["id"],
-        name=row["name"],
+        name=printable(row["name"]),
         service_type=row["service_type"],
         local_authority=row["local_authority"],
         region=row["region"],

@@ -17,6 +17,7 @@ from ct_desktop.forms.catalogue import FormCatalogue, UnknownForm, default_catal
 from ct_desktop.forms.findings import Finding
 from ct_desktop.forms.model import FormDefinition
 from ct_desktop.forms.validate import validate
+from ct_desktop.location_id import shown
 from ct_desktop.models import (
     AcceptedRevision,
     EditResult,
@@ -111,7 +112,7 @@ class Store:
         """Add a location (refused if its id is already there or its service type has no question set)."""
         if location.service_type not in self._catalogue.service_types():
             known = ", ".join(self._catalogue.service_types())
-            raise StoreError(f"unknown service type '{location.service_type}': choose one of {known}")
+            raise StoreError(f"unknown service type {shown(location.service_type)}: choose one of {known}")
         return locations.add_location(self._db, location, self.now())
 
     @_translated
@@ -213,6 +214,7 @@ class Store:
     def submit(self, location_id: str, period: Period, by: str, confirm_warnings: bool = False) -> Submission:
         """Validate and queue the month's return; LifecycleError (with the findings) if it cannot go."""
         location = self.location(location_id)
+        lifecycle.refuse_unsendable_month(period, self.now())  # before the form: 2099 has none
         form = self.form_for(location, period)
         return lifecycle.submit(self._db, location, period, form, who(by), self.now(), confirm_warnings)
 
@@ -220,6 +222,7 @@ class Store:
     def no_changes(self, location_id: str, period: Period, by: str) -> Submission:
         """Queue the month as an unchanged copy of the last accepted return, reviewed by ``by`` now."""
         location = self.location(location_id)
+        lifecycle.refuse_unsendable_month(period, self.now())
         form = self.form_for(location, period)
         return lifecycle.no_changes(self._db, location, period, form, who(by), self.now())
 
@@ -229,6 +232,7 @@ class Store:
     ) -> tuple[AcceptedRevision, tuple[Finding, ...], tuple[str, ...]]:
         """What no_changes would copy (and its warnings, and the keys left out), or its LifecycleError; no write."""
         location = self.location(location_id)
+        lifecycle.refuse_unsendable_month(period, self.now())
         return lifecycle.check_no_changes(self._db, location, period, self.form_for(location, period))
 
     # Outbox (for the sync engine) ----------------------------------------------------------------

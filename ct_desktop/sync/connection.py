@@ -15,6 +15,7 @@ from typing import Any
 from ct_desktop.credentials import clear_token, load_token, save_token
 from ct_desktop.models import Location
 from ct_desktop.paths import resolve_data_dir
+from ct_desktop.safe_text import printable
 from ct_desktop.settings import load_settings, save_settings
 from ct_desktop.store import Store, StoreError, open_store
 from ct_desktop.sync.address import TrackerUrlError, canonical_tracker_url
@@ -103,7 +104,8 @@ def _location(entry: dict[str, Any]) -> Location:
         value = entry.get(key)
         if value is None:
             return None
-        return str(value).strip() or None
+        # Shown in the terminal and the app: a tracker's text never carries control characters there.
+        return printable(str(value)).strip() or None
 
     return Location(id=str(entry["id"]).strip(), name=text("name") or str(entry["id"]),
                     service_type=text("service_type") or "", local_authority=text("local_authority"),
@@ -116,7 +118,7 @@ def _bring_in_locations(store: Store, found: list[Location], tell: Callable[[str
         try:
             result = store.upsert_location(location)
         except StoreError as exc:
-            tell(f"{location.id} {location.name} not added: {exc}")
+            tell(f"{printable(location.id)} {location.name} not added: {exc}")
             continue
         stored.append(location.id)
         if result.service_type_kept:

@@ -85,8 +85,8 @@ def test_blank_and_not_known_questions_are_sent_as_null(store, home_care_values)
 
 
 def test_submit_needs_a_started_return_and_refuses_a_second_time(store, complete):
-    with pytest.raises(LifecycleError, match="no return for October 2026 has been started"):
-        store.submit(HOME, Period(2026, 10), "AB")
+    with pytest.raises(LifecycleError, match="no return for August 2026 has been started"):
+        store.submit(HOME, Period(2026, 8), "AB")
     queued(store)
     with pytest.raises(LifecycleError, match="already in the outbox, queued by AB") as refused:
         store.submit(HOME, SEPTEMBER, "AB")
@@ -258,8 +258,9 @@ def test_a_withdrawn_item_cannot_be_started(store, complete):
         store.begin_attempt(item.submission_id)
 
 
-def test_month_on_month_checks_compare_with_the_last_accepted_return_only(store, accept, care_home_values):
+def test_month_on_month_checks_compare_with_the_last_accepted_return_only(store, accept, care_home_values, clock):
     october, november = Period(2026, 10), Period(2026, 11)
+    clock.move_to_month(october)
     accept(store, HOME, october, care_home_values)
     # A November draft is not accepted: it must not become "last month" for December.
     store.set_values(HOME, november, dict(care_home_values, flu_vacc_direct=1), "AB")

@@ -36,7 +36,8 @@ def test_no_changes_queues_a_copy_of_the_last_accepted_return_with_who_reviewed_
     assert "September 2026 (revision 4)" in entry.detail
 
 
-def test_no_changes_copies_the_latest_accepted_month_and_revision(store, accept, care_home_values):
+def test_no_changes_copies_the_latest_accepted_month_and_revision(store, accept, care_home_values, clock):
+    clock.move_to_month(Period(2026, 11))  # no changes for November, in November
     accept(store, HOME, Period(2026, 9), care_home_values, revision=1)
     store.set_value(HOME, Period(2026, 9), "beds_occupied", 34, "CD")
     submission = store.submit(HOME, Period(2026, 9), "CD", confirm_warnings=True)
@@ -46,7 +47,8 @@ def test_no_changes_copies_the_latest_accepted_month_and_revision(store, accept,
     assert copied.item.payload["values"]["beds_occupied"] == 34
 
 
-def test_no_changes_needs_an_earlier_accepted_return(store, care_home_values):
+def test_no_changes_needs_an_earlier_accepted_return(store, care_home_values, clock):
+    clock.move_to_month(OCTOBER)
     store.set_values(HOME, AUGUST, care_home_values, "AB")  # a draft is not an accepted return
     with pytest.raises(LifecycleError, match="no accepted return before October 2026 for Sunny Care") as refused:
         store.no_changes(HOME, OCTOBER, "AB")
@@ -67,7 +69,8 @@ def test_no_changes_cannot_pass_in_september_when_the_flu_questions_start(store,
     assert store.get_return(HOME, SEPTEMBER) is None and store.outbox_items() == []
 
 
-def test_questions_not_asked_this_month_are_dropped_not_sent(store, accept, care_home_values):
+def test_questions_not_asked_this_month_are_dropped_not_sent(store, accept, care_home_values, clock):
+    clock.move_to_month(Period(2027, 4))
     accept(store, HOME, Period(2027, 3), care_home_values)
     submission = store.no_changes(HOME, Period(2027, 4), "AB")
     assert submission.dropped == ("flu_vacc_agency", "flu_vacc_direct", "flu_vacc_residents")
@@ -83,7 +86,8 @@ def test_no_changes_for_home_care(store, accept, home_care_values):
     assert submission.item.payload["form_version"] == "2025.1"
 
 
-def test_no_changes_refuses_a_month_already_queued_or_accepted(store, accept, care_home_values):
+def test_no_changes_refuses_a_month_already_queued_or_accepted(store, accept, care_home_values, clock):
+    clock.move_to_month(OCTOBER)
     accept(store, HOME, SEPTEMBER, care_home_values)
     store.no_changes(HOME, OCTOBER, "AB")
     with pytest.raises(LifecycleError, match="already in the outbox") as refused:
@@ -106,14 +110,16 @@ def test_no_changes_refuses_a_month_with_a_draft_and_says_who_edited_it(store, a
     assert store.get_return(HOME, OCTOBER).state is ReturnState.DRAFT
 
 
-def test_a_draft_whose_answers_were_all_cleared_may_become_no_changes(store, accept, care_home_values):
+def test_a_draft_whose_answers_were_all_cleared_may_become_no_changes(store, accept, care_home_values, clock):
+    clock.move_to_month(OCTOBER)
     accept(store, HOME, SEPTEMBER, care_home_values)
     store.set_value(HOME, OCTOBER, "beds_occupied", 33, "AB")
     store.set_value(HOME, OCTOBER, "beds_occupied", None, "AB")
     assert store.no_changes(HOME, OCTOBER, "AB").draft.state is ReturnState.QUEUED
 
 
-def test_editing_a_queued_no_changes_return_makes_it_an_ordinary_draft(store, accept, care_home_values):
+def test_editing_a_queued_no_changes_return_makes_it_an_ordinary_draft(store, accept, care_home_values, clock):
+    clock.move_to_month(OCTOBER)
     accept(store, HOME, SEPTEMBER, care_home_values)
     store.no_changes(HOME, OCTOBER, "AB")
     draft = store.set_value(HOME, OCTOBER, "beds_occupied", 34, "CD").draft
@@ -121,7 +127,8 @@ def test_editing_a_queued_no_changes_return_makes_it_an_ordinary_draft(store, ac
     assert store.outbox_items() == []
 
 
-def test_the_check_says_in_advance_what_no_changes_would_do_and_writes_nothing(store, accept, care_home_values):
+def test_the_check_says_in_advance_what_no_changes_would_do_and_writes_nothing(store, accept, care_home_values, clock):
+    clock.move_to_month(Period(2027, 4))
     accepted = accept(store, HOME, SEPTEMBER, care_home_values, revision=3)
     base, found, dropped = store.check_no_changes(HOME, Period(2027, 4))
     assert found == ()  # the September figures raise no warning in April

@@ -60,7 +60,7 @@ def test_a_location_of_an_unknown_service_type_or_without_a_name_is_refused(stor
 # record_tracker_revision ------------------------------------------------------------------------
 
 
-def test_a_month_not_started_here_shows_the_trackers_copy_and_builds_on_it(store, care_home_values):
+def test_a_month_not_started_here_shows_the_trackers_copy_and_builds_on_it(store, care_home_values, clock):
     values = dict(care_home_values, beds_unavailable_reasons=None, beds_vacant_unavailable=0, beds_vacant_accepting=4,
                   visits_out_of_location=None)
     kept = store.record_tracker_revision(HOME, SEPTEMBER, tracker_copy(values, not_known=["visits_out_of_location"]))
@@ -73,6 +73,7 @@ def test_a_month_not_started_here_shows_the_trackers_copy_and_builds_on_it(store
     assert "made elsewhere" in store.history(HOME, SEPTEMBER)[-1].detail
     assert store.last_accepted(HOME).revision == 1
     # No changes next month, and an edit of this month, both build on what the tracker holds.
+    clock.move_to_month(OCTOBER)
     assert store.no_changes(HOME, OCTOBER, "AB").copied_from.revision == 1
     store.set_value(HOME, SEPTEMBER, "beds_occupied", 34, "AB")
     store.set_value(HOME, SEPTEMBER, "beds_vacant_accepting", 5, "AB")

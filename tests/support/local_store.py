@@ -10,6 +10,7 @@ from pathlib import Path
 from sample_returns import CARE_HOME, HOME_CARE
 
 from ct_desktop.collection_window import LONDON
+from ct_desktop.period import Period
 from ct_desktop.store import Store, open_store
 
 # 10:00 on Wednesday 9 September 2026: the September window is open, flu questions asked.
@@ -27,6 +28,12 @@ class Clock:
 
     def advance(self, **delta: float) -> dt.datetime:
         self.moment += dt.timedelta(**delta)
+        return self.moment
+
+    def move_to_month(self, period: Period) -> dt.datetime:
+        """10:00 on the 9th of a month, London time: its window is open (returns can be sent only up to
+        the current month)."""
+        self.moment = dt.datetime(period.year, period.month, 9, 10, 0, tzinfo=LONDON)
         return self.moment
 
 
