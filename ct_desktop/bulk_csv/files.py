@@ -130,6 +130,26 @@ def csv_text(header: Sequence[str], rows: Sequence[Sequence[str]], delimiter: st
     return out.getvalue()
 
 
+def _write_stdout(text: str, out: TextIO) -> None:
+    """Write all of the text to standard output in UTF-8, or raise OSError (a full disk behind ``> file``).
+
+    Straight to the descriptor, every byte accounted for: on a short write (the disk filled up part way)
+    Python's buffered stdout drops the rest without an error, and the export would end "successfully"
+    with half a file.
+    """
+    try:
+        descriptor = out.fileno()
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        out.write(text)  # not a real file (a test's captured output)
+        out.flush()
+        return
+    out.flush()
+    data = memoryview(text.encode("utf-8"))
+    while data:
+        written = os.write(descriptor, data)
+        data = data[written:]
+
+
 def write_text(name: str, text: str, stdout: TextIO | None = None) -> None:
     """Write the CSV to a file (UTF-8 with a byte-order mark, so that Excel reads names right) or to
     standard output for ``-`` (no mark: it is for other programs).
@@ -139,9 +159,7 @@ def write_text(name: str, text: str, stdout: TextIO | None = None) -> None:
     only (it holds staff and residents' figures). OSError says why it could not be written.
     """
     if name == STDIO:
-        out = stdout or sys.stdout
-        out.write(text)
-        out.flush()  # now, so that a full disk behind "> file" is an OSError here, not a lost write at exit
+        _write_stdout(text, stdout or sys.stdout)
         return
     target = Path(name)
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
