@@ -4,8 +4,10 @@
 
 Measures: cold start of the app to its main window against a bare PySide6 window; a field edit
 committed to disk (median and p99); "no changes" for 200 locations offline; one sync of 1,000 queued
-returns to the reference tracker on the loopback; the app's peak memory with 200 locations.
-``--quick`` runs fewer repetitions and smaller batches (the sync figure is then projected to 1,000),
+returns to the reference tracker on the loopback; the app's peak memory with 200 locations; import-csv of
+100,000 rows that all repeat one location and month (time and size of its report).
+``--quick`` runs fewer repetitions and smaller batches (the sync figure is then projected to 1,000, the
+import of repeated rows to 100,000),
 to check that everything still runs; the README's figures come from a full run.
 
 Everything happens in one temporary folder, removed at the end: the user's data folder, cache, settings and
@@ -32,6 +34,7 @@ sys.path.insert(1, str(REPO))  # [0] is bench/ itself, for the modules beside th
 os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
 
 # The modules beside this one, and ct_desktop through them, are found through the path set just above.
+import csv_bench  # noqa: E402
 import startup  # noqa: E402
 import store_bench  # noqa: E402
 import sync_bench  # noqa: E402
@@ -55,12 +58,13 @@ class Plan:
     edits: int
     no_changes_locations: int
     sync_locations: int  # x 10 months = returns to sync
+    csv_duplicate_rows: int  # rows of one location and month in the file given to import-csv
 
 
 FULL = Plan(start_runs=5, app_locations=20, memory_runs=3, memory_locations=200, edits=500,
-            no_changes_locations=200, sync_locations=100)
+            no_changes_locations=200, sync_locations=100, csv_duplicate_rows=100_000)
 QUICK = Plan(start_runs=2, app_locations=20, memory_runs=1, memory_locations=200, edits=100,
-             no_changes_locations=50, sync_locations=10)
+             no_changes_locations=50, sync_locations=10, csv_duplicate_rows=5_000)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -115,6 +119,9 @@ def run_all(plan: Plan, work: Path) -> dict[str, object]:
                                  lambda: store_bench.time_no_changes(work / "no-changes", plan.no_changes_locations))
     results["sync"] = step(f"sync of {plan.sync_locations * len(sync_bench.PERIODS)} returns",
                            lambda: sync_bench.time_sync(work / "sync", plan.sync_locations))
+    results["csv_duplicates"] = step(f"import-csv of {plan.csv_duplicate_rows:,} repeated rows",
+                                     lambda: csv_bench.time_import_duplicates(work / "csv",
+                                                                              plan.csv_duplicate_rows))
     return results
 
 

@@ -15,7 +15,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 MEASURES = {"cold_start_bare", "cold_start_qt_window", "cold_start_app", "field_edit", "no_changes", "sync",
-            "peak_memory"}
+            "peak_memory", "import_csv_duplicates"}
 
 
 @pytest.mark.slow
@@ -30,3 +30,6 @@ def test_quick_benchmark_reports_every_measure(tmp_path):
         assert measure["result"] and measure["figures"], measure
         assert measure["name"] in done.stdout  # the table shows it too
     assert measures["sync"]["figures"]["revisions_on_tracker"] == measures["sync"]["figures"]["returns"]
+    duplicates = measures["import_csv_duplicates"]["figures"]
+    assert duplicates["rows"] == 5000 and duplicates["output_bytes"] > 0
+    assert "import_csv_100000_duplicates_s" in duplicates
