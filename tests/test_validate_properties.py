@@ -10,8 +10,11 @@ from sample_returns import FLU_SEASON_RETURNS as RETURNS
 
 from ct_desktop.forms.catalogue import form_for
 from ct_desktop.forms.findings import PreviousReturn
+from ct_desktop.forms.model import ValueProblem, is_number
 from ct_desktop.forms.validate import input_problems, validate
+from ct_desktop.location_id import is_location_id, location_id_problem
 from ct_desktop.period import Period
+from ct_desktop.safe_text import has_control_characters, printable
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -91,3 +94,43 @@ def test_changing_one_field_of_a_good_return_only_touches_that_field(service_typ
             values.pop(key, None)
     for finding in validate(form, period, values, not_known, previous):
         assert finding.mentions(key), finding
+
+
+# Figures typed as text (the app's fields, draft set, CSV cells all go through Field.parse_text) -----------
+
+NUMERIC_FIELDS = [item for item in form_for("care_home", Period(2026, 9)).fields if item.numeric]
+FIGURE_TEXT = re.compile(r"^[0-9][0-9,]*(\.[0-9]*)?$|^\.[0-9]+$")
+figure_like = st.one_of(
+    st.text(max_size=30),
+    st.text(alphabet="0123456789.,-+eE_ \u0663\uff11\u00b2\u2070", max_size=30),
+    st.integers().map(str), st.floats(allow_nan=True, allow_infinity=True).map(str),
+    st.integers(0, 10**6).map(lambda n: f"{n:,}"), st.text(alphabet="9", min_size=4000, max_size=6000),
+)
+
+
+@SETTINGS
+@given(item=st.sampled_from(NUMERIC_FIELDS), text=figure_like)
+def test_a_figure_is_read_only_from_ascii_digits(item, text):
+    try:
+        value = item.parse_text(text)
+    except ValueProblem as refused:
+        assert "\n" not in str(refused) and len(str(refused)) < 400
+        return
+    if value is None:
+        assert text.strip() == ""
+        return
+    assert FIGURE_TEXT.match(text.strip()), text  # no exponent, sign, underscore or other script's digits
+    assert is_number(value) and value >= 0 and str(value)[0] != "-"
+    assert item.check(value) is None
+
+
+@SETTINGS
+@given(text=st.text(max_size=80))
+def test_location_ids_are_one_safe_format_and_names_are_shown_safely(text):
+    if is_location_id(text):
+        assert len(text) <= 64 and "/" not in text and "\\" not in text and not text.startswith(".")
+        assert text.isascii() and text.isprintable()
+    else:
+        problem = location_id_problem(text)
+        assert "\n" not in problem and not has_control_characters(problem)
+    assert not has_control_characters(printable(text))
