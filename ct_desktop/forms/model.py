@@ -61,7 +61,7 @@ def format_number(value: float | int) -> str:
         if abs(value).bit_length() > _SHOWN_BITS:
             # str() of an int of over 4,300 digits raises ValueError; no figure is ever that long.
             digits = int(abs(value).bit_length() * math.log10(2)) + 1
-            return f"{'-' if value < 0 else ''}a number of about {digits:,} digits"
+            return f"a {'negative ' if value < 0 else ''}number of about {digits:,} digits"
         return f"{value:,}"
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
