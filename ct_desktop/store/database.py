@@ -116,7 +116,9 @@ def open_database(path: Path, migrate: Callable[[Database], None], *, full_check
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         opened = conn
         _retry_while_busy(lambda: _check_structure(opened, path))
-        if created or (full_check_when_due and health.full_check_due(path, now)):
+        # Known damage is never left to the background: the file stays refused until it passes.
+        due = health.full_check_due(path, now) and (full_check_when_due or health.last_check_failed(path))
+        if created or due:
             _retry_while_busy(lambda: _check_in_full(opened, path, now))
         _retry_while_busy(lambda: _set_pragmas(opened, path))
         db = Database(conn)

@@ -93,6 +93,12 @@ def full_check_due(database: Path, now: dt.datetime | None = None) -> bool:
     return record.inode != inode or not (dt.timedelta(0) <= moment - record.checked_at < FULL_CHECK_EVERY)
 
 
+def last_check_failed(database: Path) -> bool:
+    """Whether the last full check recorded found the file damaged."""
+    record = read_record(database)
+    return record is not None and not record.ok
+
+
 def full_check(conn: sqlite3.Connection) -> CheckResult:
     """Run ``PRAGMA integrity_check`` on an open connection (read only); every problem it lists."""
     problems: list[str] = []
