@@ -213,10 +213,12 @@ def restore_backup(data_dir: Path, backup: Path, now: dt.datetime | None = None,
     except OSError as exc:
         raise StoreError(f"cannot read the backup {backup}: {exc.strerror or exc}") from exc
     try:
+        _without_wal(staged)
         check_backup(staged)
     except StoreError as exc:
-        with contextlib.suppress(OSError):
-            os.remove(staged)
+        for leftover in (staged, *_companions(staged)):
+            with contextlib.suppress(OSError):
+                os.remove(leftover)
         raise StoreError(str(exc).replace(str(staged), str(backup))) from exc
     kept = _keep_current_aside(current, moment) if current.exists() else None
     os.replace(staged, current)
@@ -224,6 +226,26 @@ def restore_backup(data_dir: Path, backup: Path, now: dt.datetime | None = None,
     restrict_mode(current)
     health.record_check(current, health.CheckResult(()), moment)  # just checked, as it now is
     return Restored(backup_of(backup), kept)
+
+
+def _without_wal(staged: Path) -> None:
+    # A backup of ours is a rollback-journal file already; a copy of a live ct-desktop.db is in WAL mode,
+    # which a read-only check could not open without leaving -wal and -shm files behind.
+    try:
+        conn = sqlite3.connect(staged, isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        pass  # damaged or foreign: the check says which
+    for leftover in _companions(staged):
+        with contextlib.suppress(OSError):
+            os.remove(leftover)
+
+
+def _companions(path: Path) -> tuple[Path, Path]:
+    return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
 
 
 def _keep_current_aside(current: Path, moment: dt.datetime) -> Path:

@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ct_desktop.app_lock import LOCK_FILENAME
 from ct_desktop.store import health
 from ct_desktop.store.errors import StoreError, StoreUnreadable
 
@@ -105,7 +106,7 @@ def open_database(path: Path, migrate: Callable[[Database], None], *, full_check
     ``PRAGMA integrity_check`` when it is due (``health.full_check_due``). ``full_check_when_due=False``
     leaves a due full check to the caller (the app runs it in the background: ``run_full_check``).
     """
-    created = _create_private(path)
+    created = not path.exists() and _create_whole(path, migrate)
     _probe_file(path)
     if not created:
         _refuse_empty(path)
@@ -268,13 +269,37 @@ def restrict_mode(path: Path) -> None:
                 os.chmod(candidate, PRIVATE_MODE)
 
 
-def _create_private(path: Path) -> bool:
-    """Create the file ourselves with mode 0600 so it is never readable by others, even briefly; True if created.
+def _create_whole(path: Path, migrate: Callable[[Database], None]) -> bool:
+    """Make a new database under a temporary name and put it in place whole; True if this one was put there.
 
-    O_EXCL: if another process creates it at the same moment, theirs is used.
+    So a ct-desktop.db is never seen empty while it is being made: an empty one was emptied by something
+    else. If another process puts its own in place first, theirs is used (False).
     """
+    temporary = path.with_name(f".{path.name}.new-{os.getpid()}-{time.monotonic_ns()}")
+    _create_private(temporary)
     try:
-        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE_MODE))
+        conn = sqlite3.connect(temporary, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        try:
+            _set_pragmas(conn, temporary)
+            migrate(Database(conn))
+        finally:
+            conn.close()
+        return _put_in_place(temporary, path)
+    except sqlite3.Error as exc:
+        raise translate_error(exc, path) from exc
+    finally:
+        for leftover in (temporary, _wal(temporary), temporary.with_name(temporary.name + "-shm")):
+            with contextlib.suppress(OSError):
+                os.remove(leftover)
+
+
+def _put_in_place(temporary: Path, path: Path) -> bool:
+    # A link (POSIX) or a rename (Windows) fails when the name is taken: never over another's file.
+    try:
+        if os.name == "posix":
+            os.link(temporary, path)
+        else:
+            os.rename(temporary, path)
     except FileExistsError:
         return False
     except OSError as exc:
@@ -282,12 +307,21 @@ def _create_private(path: Path) -> bool:
     return True
 
 
-def _refuse_empty(path: Path) -> None:
-    """An empty file this open did not create is a new database only in a folder that holds nothing else of ours.
+def _create_private(path: Path) -> None:
+    # Created with mode 0600 so that it is never readable by others, even briefly.
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE_MODE))
+    except OSError as exc:
+        raise StoreUnreadable(f"cannot create the database {path}: {exc.strerror or exc}", path) from exc
 
-    A file of 0 bytes beside settings, backups or copies kept aside once held returns and was emptied
-    (a failed copy, a full disk, a sync tool): using it as a new store would hide that they are gone.
-    In a folder with nothing else of ours it is another ct-desktop creating the database this moment.
+
+def _refuse_empty(path: Path) -> None:
+    """An empty file is a new database only in a folder that holds nothing else of ours.
+
+    ct-desktop puts a new database in place whole (``_create_whole``), so a file of 0 bytes beside
+    settings, backups or copies kept aside once held returns and was emptied (a failed copy, a full
+    disk, a sync tool): using it as a new store would hide that they are gone. In a folder with nothing
+    else of ours (an empty file made by hand, or by an older ct-desktop stopped as it began) nothing is lost.
     """
     if path.stat().st_size > 0 or not _folder_in_use(path):
         return
@@ -295,12 +329,9 @@ def _refuse_empty(path: Path) -> None:
 
 
 def _folder_in_use(path: Path) -> bool:
-    # The database's own -wal/-shm and the app's lock file are there from the first start; anything
-    # else of ours (settings, backups, copies kept aside, the check record) says the folder was used.
-    own = {path.name + "-wal", path.name + "-shm", "ct-desktop.lock", health.record_path(path).name}
-    wal = _wal(path)
-    if wal.exists() and wal.stat().st_size > 0:
-        return True
+    # The database's own -wal/-shm, the app's lock and the check record are there from the first start;
+    # anything else of ours (settings, backups, copies kept aside) says the folder was used.
+    own = {path.name + "-wal", path.name + "-shm", LOCK_FILENAME, health.record_path(path).name}
     return any(entry.name not in own and not entry.name.startswith(".") for entry in path.parent.iterdir()
                if entry.name != path.name)
 

@@ -148,3 +148,13 @@ def test_the_current_files_wal_goes_aside_with_it(isolated_data_dir):
     assert connection.execute("SELECT count(*) FROM history WHERE by = 'late'").fetchone()[0] == 1
     connection.close()
 
+
+
+def test_a_copy_of_a_live_database_can_be_restored_and_leaves_nothing_behind(isolated_data_dir, tmp_path):
+    edit(isolated_data_dir, 1, 4)
+    copy = tmp_path / "copied-by-hand.db"
+    copy.write_bytes((isolated_data_dir / DB_FILENAME).read_bytes())  # in WAL mode, as ct-desktop.db is
+    edit(isolated_data_dir, 5, 6)
+    backups.restore_backup(isolated_data_dir, copy)
+    assert edits_kept(isolated_data_dir) == [1, 2, 3, 4]
+    assert not [p for p in isolated_data_dir.iterdir() if p.name.startswith(".restore-")]
