@@ -145,14 +145,17 @@ def run_full_check(path: Path, now: dt.datetime | None = None) -> health.CheckRe
     Safe beside other connections (WAL readers do not block writers). The app calls it on a worker
     thread; a failure is recorded, so that every later open refuses the file until it is replaced.
     """
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S,
-                           isolation_level=None)
     try:
-        result = health.full_check(conn)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S,
+                               isolation_level=None)
+        try:
+            result = health.full_check(conn)
+        finally:
+            conn.close()
     except sqlite3.DatabaseError as exc:
+        if ((getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF) not in _CORRUPT:
+            raise translate_error(exc, path) from exc  # busy, unreadable...: no verdict on the file
         result = health.CheckResult((str(exc),))
-    finally:
-        conn.close()
     health.record_check(path, result, now)
     return result
 
@@ -371,8 +374,13 @@ def _check_structure(conn: sqlite3.Connection, path: Path) -> None:
             path,
         )
     for table in tables:
-        if not table.startswith("sqlite_"):
+        if table.startswith("sqlite_"):
+            continue
+        try:
             conn.execute(f'SELECT max(rowid) FROM "{table}"').fetchone()
+        except sqlite3.OperationalError as exc:
+            if "rowid" not in str(exc):  # a table without rowids (a newer schema's): nothing to read this way
+                raise
 
 
 def _check_length(path: Path) -> None:

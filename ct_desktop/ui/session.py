@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from ct_desktop.store import StoreError, backups
@@ -111,10 +111,13 @@ class AppSession(QObject):
                 self.window.deleteLater()
                 self.window = None
             problem = ""
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # the copy and its check read it whole
             try:
                 restored = backups.restore_backup(self.context.data_dir, backup, by_the_app=True)
             except StoreError as exc:
                 problem = str(exc)
+            finally:
+                QApplication.restoreOverrideCursor()
             context = self._reopen()
             if context is None:
                 self.app.quit()
