@@ -24,9 +24,9 @@ def choose_backup(parent: QWidget, data_dir: Path) -> Path | None:
 
 def confirmation_text(backup: backups.Backup) -> str:
     """What the person is asked before a restore."""
-    return (f"Restore the backup of {backup.label}?\n\nThe saved returns go back to how they were then: "
-            "changes made since are no longer shown. The current database is kept aside in the data folder "
-            "(ct-desktop.db.before-restore-…), and the backup is checked before anything is replaced.")
+    return (f"Restore the backup of {backup.label}?\n\nThe saved returns go back to how they were then. "
+            "Changes made since stay only in the current database, which is kept aside in the data folder "
+            "(ct-desktop.db.before-restore-…). The backup is checked before anything is replaced.")
 
 
 def confirm_restore(parent: QWidget, backup: backups.Backup) -> bool:
