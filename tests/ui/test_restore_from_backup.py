@@ -1,6 +1,8 @@
-"""File > Restore from backup…: choose, confirm naming the backup's time, and the window reopens restored."""
+"""File > Restore from backup… (choose, confirm with its time, reopen restored), and the upkeep's warning."""
 
 from __future__ import annotations
+
+import sqlite3
 
 import pytest
 from PySide6.QtWidgets import QApplication
@@ -8,7 +10,7 @@ from sample_returns import HOME_CARE
 
 from ct_desktop.period import Period
 from ct_desktop.settings import load_settings
-from ct_desktop.store import backups, open_store
+from ct_desktop.store import backups, health, open_store
 from ct_desktop.ui import restore_dialog
 from ct_desktop.ui.context import AppContext, AppEvents
 from ct_desktop.ui.main_window import MainWindow
@@ -99,3 +101,24 @@ def test_choosing_no_backup_or_cancelling_changes_nothing(qtbot, context, sessio
     first.actions_by_name["restore"].trigger()
     qtbot.wait(50)
     assert session.window is first and session.opened == []
+
+
+def test_damage_found_by_the_background_check_is_shown_over_the_window(qtbot, context, session):
+    context.store.add_location(HOME_CARE)
+    context.store.set_value(HOME_CARE.id, JULY, "hours_agency", 12, "AB")
+    path = context.store.path
+    # An index pointed at other columns than it was built from: only the full check finds it.
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA writable_schema = ON")
+    connection.execute("UPDATE sqlite_master SET sql = 'CREATE INDEX idx_history_return_id_id ON history(by, at)' "
+                       "WHERE name = 'idx_history_return_id_id'")
+    connection.commit()
+    connection.close()
+    health.record_path(path).unlink()  # never checked: due
+    session.open_window()
+    session.keep_up()
+    qtbot.waitUntil(lambda: session.message is not None, timeout=10_000)
+    assert session.message.windowTitle() == "The saved returns are damaged"
+    assert "File > Restore from backup…" in session.message.text()
+    assert backups.list_backups(context.data_dir) == []  # a damaged file is not backed up
+    assert health.last_check_failed(path)
