@@ -3,9 +3,10 @@
     python bench/run.py [--quick] [--json FILE]
 
 Measures: cold start of the app to its main window against a bare PySide6 window; a field edit
-committed to disk (median and p99); "no changes" for 200 locations offline; one sync of 1,000 queued
-returns to the reference tracker on the loopback; the app's peak memory with 200 locations; import-csv of
-100,000 rows that all repeat one location and month (time and size of its report).
+committed to disk (median and p99); "no changes" for 200 locations offline; opening the store of a
+small and of a 64 MB file; one sync of 1,000 queued returns to the reference tracker on the loopback; the
+app's peak memory with 200 locations; import-csv of 100,000 rows that all repeat one location and month
+(time and size of its report).
 ``--quick`` runs fewer repetitions and smaller batches (the sync figure is then projected to 1,000, the
 import of repeated rows to 100,000),
 to check that everything still runs; the README's figures come from a full run.
@@ -58,13 +59,15 @@ class Plan:
     edits: int
     no_changes_locations: int
     sync_locations: int  # x 10 months = returns to sync
+    opens: int  # timed opens of the store, of each file
+    large_file_mb: int
     csv_duplicate_rows: int  # rows of one location and month in the file given to import-csv
 
 
 FULL = Plan(start_runs=5, app_locations=20, memory_runs=3, memory_locations=200, edits=500,
-            no_changes_locations=200, sync_locations=100, csv_duplicate_rows=100_000)
+            no_changes_locations=200, sync_locations=100, opens=50, large_file_mb=64, csv_duplicate_rows=100_000)
 QUICK = Plan(start_runs=2, app_locations=20, memory_runs=1, memory_locations=200, edits=100,
-             no_changes_locations=50, sync_locations=10, csv_duplicate_rows=5_000)
+             no_changes_locations=50, sync_locations=10, opens=20, large_file_mb=16, csv_duplicate_rows=5_000)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -117,6 +120,11 @@ def run_all(plan: Plan, work: Path) -> dict[str, object]:
                             lambda: store_bench.time_field_edits(work / "edits", plan.edits))
     results["no_changes"] = step(f"'no changes' for {plan.no_changes_locations} locations",
                                  lambda: store_bench.time_no_changes(work / "no-changes", plan.no_changes_locations))
+    results["opens_small"] = step(f"{plan.opens} opens of a small store",
+                                  lambda: store_bench.time_store_opens(work / "open-small", 0, plan.opens))
+    results["opens_large"] = step(f"{plan.opens} opens of a {plan.large_file_mb} MB store",
+                                  lambda: store_bench.time_store_opens(work / "open-large", plan.large_file_mb,
+                                                                       plan.opens))
     results["sync"] = step(f"sync of {plan.sync_locations * len(sync_bench.PERIODS)} returns",
                            lambda: sync_bench.time_sync(work / "sync", plan.sync_locations))
     results["csv_duplicates"] = step(f"import-csv of {plan.csv_duplicate_rows:,} repeated rows",

@@ -1,14 +1,17 @@
-"""The store's two everyday writes, timed in this process on a temporary data folder.
+"""The store's two everyday writes, and opening it, timed in this process on a temporary data folder.
 
 - A field edit: ``Store.set_value``, what the app does on every edit, committed with synchronous=FULL
   (on disk when the call returns), on a full care home return.
 - "No changes" offline: ``Store.no_changes`` for every location of a care group, each one copy of
   last month's accepted return checked against this month's form and queued.
+- Opening the store (what every command and every background sync does) of a small and of a large
+  file, the full integrity check not due: the time should not grow with the file.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
 import statistics
 import time
 from pathlib import Path
@@ -18,6 +21,7 @@ from seed import BY, accept, add_care_homes, care_home_values
 
 from ct_desktop.period import Period
 from ct_desktop.store import open_store
+from ct_desktop.store.database import run_full_check
 
 # A fixed pair of months, both in the flu season, so that the benchmark is the same whatever day it
 # runs: from August to September "no changes" is refused by design (the flu questions become
@@ -97,3 +101,57 @@ def time_no_changes(folder: Path, locations: int) -> NoChangesTime:
     if queued != locations:
         raise BenchError(f"no changes queued {queued} returns, not {locations}")
     return NoChangesTime(locations, seconds)
+
+
+@dataclasses.dataclass(frozen=True)
+class OpenTimes:
+    """Seconds per ``open_store`` + ``close`` of one file, its size, and one full integrity check of it."""
+
+    size_bytes: int
+    seconds: list[float]
+    full_check_s: float
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+
+def time_store_opens(folder: Path, megabytes: int, opens: int) -> OpenTimes:
+    """Open the store of a file of about ``megabytes`` MB ``opens`` times (the full check not due), each timed.
+
+    The file is filled with history rows of 1 KB, written straight in SQL in one transaction: made
+    through the store, 64 MB of edits would take minutes. Then, for scale, one full integrity check.
+    """
+    with open_store(folder) as store:
+        location = add_care_homes(store, 1)[0]
+        store.set_values(location, EDIT_PERIOD, care_home_values(EDIT_PERIOD), BY)
+        path = store.path
+    _fill(path, megabytes)
+    seconds = []
+    for _ in range(opens):
+        began = time.perf_counter()
+        open_store(folder).close()
+        seconds.append(time.perf_counter() - began)
+    began = time.perf_counter()
+    result = run_full_check(path)
+    full_check_s = time.perf_counter() - began
+    if not result.ok:
+        raise BenchError(f"the benchmark's own file failed its check: {result.summary()}")
+    return OpenTimes(path.stat().st_size, seconds, full_check_s)
+
+
+def _fill(path: Path, megabytes: int) -> None:
+    rows = megabytes * 1024  # about 1 KB each
+    if rows == 0:
+        return
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        return_id = connection.execute("SELECT min(id) FROM returns").fetchone()[0]
+        connection.execute("BEGIN")
+        connection.executemany(
+            "INSERT INTO history (return_id, at, by, action, key, old, new, detail) VALUES (?,?,?,?,?,?,?,?)",
+            ((return_id, "2026-11-01T09:00:00+00:00", BY, "edit", EDITED_FIELD, str(n), str(n + 1), "x" * 900)
+             for n in range(rows)))
+        connection.execute("COMMIT")
+    finally:
+        connection.close()  # checkpoints the -wal into the file

@@ -14,7 +14,7 @@ from typing import Any
 from csv_bench import DuplicatesImport
 from report import Measure, ms
 from startup import PeakMemory, StartComparison
-from store_bench import EditTimes, NoChangesTime
+from store_bench import EditTimes, NoChangesTime, OpenTimes
 from sync_bench import SyncTime
 
 START_RATIO_MAX = 1.5
@@ -23,6 +23,9 @@ SYNC_RETURNS = 1000
 SYNC_MAX_S = 30.0
 MEMORY_MAX_MB = 250
 MB = 1024 * 1024
+# Opening a large file may cost a little more (a deeper tree to the last page of each table), not in
+# proportion to its size.
+OPEN_LARGE_TO_SMALL_MAX = 2.0
 DUPLICATE_ROWS = 100_000
 REPORT_BYTES_PER_ROW_MAX = 200  # one line per row: linear, never a list of every other row
 
@@ -33,6 +36,7 @@ def build_measures(plan: Any, results: dict[str, Any]) -> list[Measure]:
         *start_rows(results["starts"], plan.start_runs, plan.app_locations),
         edit_row(results["edits"]),
         no_changes_row(results["no_changes"]),
+        *open_rows(results["opens_small"], results["opens_large"]),
         sync_row(results["sync"]),
         memory_row(results["memory"], plan.memory_locations),
         csv_duplicates_row(results["csv_duplicates"]),
@@ -70,6 +74,24 @@ def no_changes_row(result: NoChangesTime) -> Measure:
                    f"{result.seconds:.2f} s, {ms(result.per_location)} per location", "-", None,
                    {"total_s": result.seconds, "per_location_s": result.per_location,
                     "locations": result.locations})
+
+
+def open_rows(small: OpenTimes, large: OpenTimes) -> list[Measure]:
+    """Opening the store of a small file and of a large one: the same time, whatever the size."""
+    def figures(times: OpenTimes) -> dict[str, Any]:
+        return {"median_s": times.median, "runs_s": times.seconds, "size_bytes": times.size_bytes,
+                "full_check_s": times.full_check_s}
+
+    ratio = large.median / small.median if small.median else 0.0
+    return [
+        Measure("store_open_ms_small", f"Store opened, {small.size_bytes / MB:.1f} MB file "
+                f"(median of {len(small.seconds)})", f"{ms(small.median)} (a full check: {ms(small.full_check_s)})",
+                "-", None, figures(small)),
+        Measure("store_open_ms_large", f"Store opened, {large.size_bytes / MB:.0f} MB file "
+                f"(median of {len(large.seconds)})",
+                f"{ms(large.median)} = {ratio:.2f}x small (a full check: {ms(large.full_check_s)})",
+                f"<= {OPEN_LARGE_TO_SMALL_MAX:g}x small", ratio <= OPEN_LARGE_TO_SMALL_MAX, figures(large)),
+    ]
 
 
 def sync_row(result: SyncTime) -> Measure:

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-MEASURES = {"cold_start_bare", "cold_start_qt_window", "cold_start_app", "field_edit", "no_changes", "sync",
-            "peak_memory", "import_csv_duplicates"}
+MEASURES = {"cold_start_bare", "cold_start_qt_window", "cold_start_app", "field_edit", "no_changes",
+            "store_open_ms_small", "store_open_ms_large", "sync", "peak_memory", "import_csv_duplicates"}
 
 
 @pytest.mark.slow

@@ -107,3 +107,44 @@ def test_the_text_report(capsys, isolated_data_dir):
     assert out[3].startswith("  backends found: ") and "SecretService" in out[3]
     assert out[5].startswith("Qt: ")
     assert out[-1] == "No problems found."
+
+
+def test_the_platform_plugin_that_qt_would_load_loads(capsys, isolated_data_dir):
+    pytest.importorskip("PySide6")
+    _, report = doctor_json(capsys)
+    assert report["qt"]["loads"] == {"offscreen": True}
+    assert report["qt"]["missing_libraries"] == {}
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="builds an ELF plugin with the C compiler")
+def test_a_plugin_missing_a_system_library_is_named_with_its_package(tmp_path, monkeypatch):
+    import shutil
+    import subprocess
+
+    if not shutil.which("cc"):
+        pytest.skip("no C compiler to build a stand-in plugin")
+    # A stand-in platform plugin that needs a library which is then taken away, as libqxcb.so needs
+    # libxcb-icccm.so.4 on a computer without the libxcb-icccm4 package.
+    (tmp_path / "dep.c").write_text("int ct_dep(void) { return 1; }\n")
+    (tmp_path / "plugin.c").write_text("int ct_dep(void);\nint ct_plugin(void) { return ct_dep(); }\n")
+    subprocess.run(["cc", "-shared", "-fPIC", "-o", tmp_path / "libxcb-ctgone.so.4", tmp_path / "dep.c",
+                    "-Wl,-soname,libxcb-ctgone.so.4"], check=True)
+    plugin = tmp_path / "libqxcb.so"
+    subprocess.run(["cc", "-shared", "-fPIC", "-o", plugin, tmp_path / "plugin.c", tmp_path / "libxcb-ctgone.so.4"],
+                   check=True)
+    (tmp_path / "libxcb-ctgone.so.4").unlink()
+
+    assert doctor_cmd.plugin_missing_libraries(plugin) == ["libxcb-ctgone.so.4"]
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    problem = doctor_cmd._plugin_problem({"xcb": ["libxcb-ctgone.so.4"], "wayland": []})
+    assert problem == ("the Qt platform plugin xcb cannot load, so the window cannot open: missing "
+                       "libxcb-ctgone.so.4; on Debian or Ubuntu: sudo apt install libxcb-ctgone4")
+
+
+@pytest.mark.parametrize(("soname", "package"), [
+    ("libxcb-icccm.so.4", "libxcb-icccm4"), ("libxcb-keysyms.so.1", "libxcb-keysyms1"),
+    ("libxkbcommon-x11.so.0", "libxkbcommon-x11-0"), ("libEGL.so.1", "libegl1"),
+    ("libdbus-1.so.3", "libdbus-1-3"), ("libglib-2.0.so.0", "libglib2.0-0"),
+])
+def test_the_package_named_for_a_missing_library(soname, package):
+    assert doctor_cmd.debian_package(soname) == package

@@ -13,6 +13,9 @@ import argparse
 import importlib
 import os
 import platform
+import re
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -27,6 +30,10 @@ NO_KEYRING = "keyring.backends.fail.Keyring"  # what keyring falls back to when 
 # The Qt platform plugin each operating system's desktop needs (Linux: X11, or Wayland through XWayland).
 DESKTOP_PLATFORMS = {"win32": ("windows",), "darwin": ("cocoa",)}
 LINUX_PLATFORMS = ("xcb", "wayland")
+# Sonames whose Debian/Ubuntu package is not the soname's stem and major version run together.
+DEBIAN_PACKAGE_EXCEPTIONS = {"libglib-2.0.so.0": "libglib2.0-0", "libgthread-2.0.so.0": "libglib2.0-0",
+                             "libgobject-2.0.so.0": "libglib2.0-0"}
+LDD_MISSING = re.compile(r"^\s*(\S+)\s*=>\s*not found", re.MULTILINE)
 
 
 def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
@@ -114,16 +121,87 @@ def qt_report() -> dict[str, Any]:
         qt_core = importlib.import_module("PySide6.QtCore")
     except ImportError as exc:
         return {"version": None, "pyside6": None, "plugin_paths": [], "platforms": [], "needed": [],
+                "loads": {}, "missing_libraries": {},
                 "problem": f"Qt (PySide6) cannot be loaded, so the window cannot open: {exc}"}
     paths = [str(Path(p)) for p in qt_core.QCoreApplication.libraryPaths()]
     platforms = sorted({_platform_name(f.name) for p in paths if (Path(p) / "platforms").is_dir()
                         for f in (Path(p) / "platforms").iterdir() if f.is_file()})
     needed = _platforms_needed()
     problem = None
+    loads = {name: plugin_missing_libraries(file) for name, file in _plugin_files(paths, needed).items()}
     if not set(needed) & set(platforms):
         problem = f"no Qt platform plugin {' or '.join(needed)} in {', '.join(paths) or 'any plugin folder'}"
+    else:
+        problem = _plugin_problem(loads)
     return {"version": qt_core.qVersion(), "pyside6": pyside.__version__, "plugin_paths": paths,
-            "platforms": platforms, "needed": list(needed), "problem": problem}
+            "platforms": platforms, "needed": list(needed),
+            "loads": {name: not missing for name, missing in loads.items()},
+            "missing_libraries": {name: missing for name, missing in loads.items() if missing},
+            "problem": problem}
+
+
+def plugin_missing_libraries(plugin: Path) -> list[str]:
+    """The system libraries a Qt platform plugin needs and cannot find here (empty: it loads).
+
+    Qt itself only says "could not load the Qt platform plugin" and may name the wrong library. On
+    Linux ``ldd`` lists every library that is not found, transitively; elsewhere (or without ldd) the
+    plugin is loaded for real and the loader's own message names what is missing.
+    """
+    ldd = shutil.which("ldd") if sys.platform.startswith("linux") else None
+    if ldd:
+        try:
+            listing = subprocess.run([ldd, str(plugin)], capture_output=True, text=True, timeout=20).stdout
+        except (OSError, subprocess.SubprocessError):
+            listing = ""
+        else:
+            return sorted(set(LDD_MISSING.findall(listing)))
+    import ctypes
+
+    try:
+        ctypes.CDLL(str(plugin))
+    except OSError as exc:
+        return [str(exc).split(":", 1)[0].strip() or plugin.name]
+    return []
+
+
+def debian_package(soname: str) -> str:
+    """The Debian/Ubuntu package that usually holds a library: libxcb-icccm.so.4 -> libxcb-icccm4."""
+    if soname in DEBIAN_PACKAGE_EXCEPTIONS:
+        return DEBIAN_PACKAGE_EXCEPTIONS[soname]
+    stem, _, version = soname.partition(".so")
+    version = version.lstrip(".").split(".", 1)[0]
+    stem = stem.lower()
+    return f"{stem}-{version}" if stem[-1:].isdigit() and version else f"{stem}{version}"
+
+
+def _plugin_files(paths: list[str], needed: tuple[str, ...]) -> dict[str, Path]:
+    files: dict[str, Path] = {}
+    for folder in paths:
+        platforms = Path(folder) / "platforms"
+        if platforms.is_dir():
+            for file in sorted(platforms.iterdir()):
+                name = _platform_name(file.name)
+                if file.is_file() and name in needed:
+                    files.setdefault(name, file)
+    return files
+
+
+def _plugin_problem(loads: dict[str, list[str]]) -> str | None:
+    # On Linux both xcb and wayland are listed as needed, but an X11 session (no WAYLAND_DISPLAY) uses xcb
+    # alone: a wayland plugin that loads is no help there.
+    session_plugins = [name for name in loads if name != "wayland" or os.environ.get("WAYLAND_DISPLAY")]
+    failing = {name: missing for name, missing in loads.items() if missing and name in session_plugins}
+    if not failing or any(not loads[name] for name in session_plugins):
+        return None
+    name, missing = next(iter(failing.items()))
+    packages = sorted({debian_package(lib) for lib in missing})
+    advice = (f"; on Debian or Ubuntu: sudo apt install {' '.join(packages)}"
+              if sys.platform.startswith("linux") else "; reinstall ct-desktop")
+    return f"the Qt platform plugin {name} cannot load, so the window cannot open: missing {_and(missing)}{advice}"
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def describe(report: dict[str, Any]) -> str:
@@ -141,6 +219,7 @@ def describe(report: dict[str, Any]) -> str:
         f"Qt: {qt['version'] or 'not available'}" + (f" (PySide6 {qt['pyside6']})" if qt["pyside6"] else ""),
         "  platform plugins: " + (", ".join(qt["platforms"]) or "none") + f"; this computer needs: "
         f"{' or '.join(qt['needed']) or '-'}",
+        *(f"  {name} cannot load: missing {_and(missing)}" for name, missing in qt["missing_libraries"].items()),
     ]
     lines += ["Problems:", *(f"  - {problem}" for problem in report["problems"])] if report["problems"] else [
         "No problems found."]

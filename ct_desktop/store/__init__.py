@@ -5,6 +5,7 @@ the sync engine all go through it. See ``schema.py`` for the tables and ``databa
 file is opened, kept durable and protected from damage.
 """
 
+from ct_desktop.store import backups
 from ct_desktop.store.errors import (
     LifecycleError,
     OutboxItemGone,
@@ -25,6 +26,7 @@ __all__ = [
     "StoreUnreadable",
     "UnknownLocation",
     "ValuesRefused",
+    "backups",
     "open_store",
     "who",
 ]

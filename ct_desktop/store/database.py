@@ -6,7 +6,13 @@ saved survives a power cut. Two processes may use the same file at once; each wa
 BUSY_TIMEOUT_S for the other's write to finish rather than failing.
 
 A file that cannot be read is never replaced silently: a copy is kept aside and the error says
-where, so that nothing a manager typed is lost by "starting afresh".
+where, so that nothing a manager typed is lost by "starting afresh". Nothing is written to a file
+before it is known to be ours and readable: a foreign SQLite file is left byte for byte as it was.
+
+What is checked on every open costs the same whatever the size of the file: the header (a file cut
+short), the schema, and the last page of every table (where the latest writes went). The full
+``PRAGMA integrity_check`` reads every page, so it runs only when due (``health.py``): a file never
+checked, a day since the last check, a failed check, an unclean shutdown of the app.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import filecmp
+import logging
 import os
 import shutil
 import sqlite3
@@ -22,12 +29,19 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ct_desktop.app_lock import LOCK_FILENAME
+from ct_desktop.store import health
 from ct_desktop.store.errors import StoreError, StoreUnreadable
 
 DB_FILENAME = "ct-desktop.db"
 BUSY_TIMEOUT_S = 10.0
 PRIVATE_MODE = 0o600
 UNREADABLE_SUFFIX = ".unreadable-"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+# How long a file shorter than its header says may be another process's checkpoint still extending it.
+SHORT_FILE_GRACE_S = 0.5
+
+log = logging.getLogger(__name__)
 
 # SQLite primary result codes (the low byte of an extended code).
 _SQLITE_PERM, _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY = 3, 5, 6, 8
@@ -84,20 +98,30 @@ def database_path(data_dir: Path) -> Path:
     return Path(data_dir) / DB_FILENAME
 
 
-def open_database(path: Path, migrate: Callable[[Database], None]) -> Database:
+def open_database(path: Path, migrate: Callable[[Database], None], *, full_check_when_due: bool = True,
+                  now: dt.datetime | None = None) -> Database:
     """Open (creating if needed) and migrate the database; raise StoreError with a clear message if it cannot be used.
 
-    The file is checked with ``PRAGMA integrity_check`` before anything is written to it.
+    Before anything is written to it, the file is checked: cheap checks on every open, and the full
+    ``PRAGMA integrity_check`` when it is due (``health.full_check_due``). ``full_check_when_due=False``
+    leaves a due full check to the caller (the app runs it in the background: ``run_full_check``).
     """
-    _create_private(path)
+    created = not path.exists() and _create_whole(path, migrate)
     _probe_file(path)
+    if not created:
+        _refuse_empty(path)
     conn: sqlite3.Connection | None = None
     try:
         # isolation_level=None: the driver opens no transactions of its own; ours are explicit.
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-        _retry_while_busy(lambda: _check_intact(conn, path))
-        _retry_while_busy(lambda: _set_pragmas(conn, path))
+        opened = conn
+        _retry_while_busy(lambda: _check_structure(opened, path))
+        # Known damage is never left to the background: the file stays refused until it passes.
+        due = health.full_check_due(path, now) and (full_check_when_due or health.last_check_failed(path))
+        if created or due:
+            _retry_while_busy(lambda: _check_in_full(opened, path, now))
+        _retry_while_busy(lambda: _set_pragmas(opened, path))
         db = Database(conn)
         migrate(db)
     except sqlite3.DatabaseError as exc:
@@ -113,6 +137,27 @@ def open_database(path: Path, migrate: Callable[[Database], None]) -> Database:
         raise
     restrict_mode(path)
     return db
+
+
+def run_full_check(path: Path, now: dt.datetime | None = None) -> health.CheckResult:
+    """The full integrity check of a database in use, on a connection of its own (read only); recorded.
+
+    Safe beside other connections (WAL readers do not block writers). The app calls it on a worker
+    thread; a failure is recorded, so that every later open refuses the file until it is replaced.
+    """
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S,
+                               isolation_level=None)
+        try:
+            result = health.full_check(conn)
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        if ((getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF) not in _CORRUPT:
+            raise translate_error(exc, path) from exc  # busy, unreadable...: no verdict on the file
+        result = health.CheckResult((str(exc),))
+    health.record_check(path, result, now)
+    return result
 
 
 @contextlib.contextmanager
@@ -161,6 +206,8 @@ def translate_error(exc: sqlite3.Error, path: Path) -> StoreError:
             f"{BUSY_TIMEOUT_S:g} seconds; try again in a moment (nothing was changed)"
         )
     if code in _CORRUPT:
+        # Found while in use: from now on every open runs the full check, and so refuses the file.
+        health.record_check(path, health.CheckResult((reason,)))
         return unreadable(path, reason)
     if code in _NOT_ALLOWED:
         return StoreUnreadable(
@@ -225,15 +272,71 @@ def restrict_mode(path: Path) -> None:
                 os.chmod(candidate, PRIVATE_MODE)
 
 
-def _create_private(path: Path) -> None:
-    # Create the file ourselves with mode 0600 so it is never readable by others, even briefly.
-    # O_EXCL: if another process creates it at the same moment, theirs is used.
+def _create_whole(path: Path, migrate: Callable[[Database], None]) -> bool:
+    """Make a new database under a temporary name and put it in place whole; True if this one was put there.
+
+    So a ct-desktop.db is never seen empty while it is being made: an empty one was emptied by something
+    else. If another process puts its own in place first, theirs is used (False).
+    """
+    temporary = path.with_name(f".{path.name}.new-{os.getpid()}-{time.monotonic_ns()}")
+    _create_private(temporary)
     try:
-        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE_MODE))
+        conn = sqlite3.connect(temporary, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        try:
+            _set_pragmas(conn, temporary)
+            migrate(Database(conn))
+        finally:
+            conn.close()
+        return _put_in_place(temporary, path)
+    except sqlite3.Error as exc:
+        raise translate_error(exc, path) from exc
+    finally:
+        for leftover in (temporary, _wal(temporary), temporary.with_name(temporary.name + "-shm")):
+            with contextlib.suppress(OSError):
+                os.remove(leftover)
+
+
+def _put_in_place(temporary: Path, path: Path) -> bool:
+    # A link (POSIX) or a rename (Windows) fails when the name is taken: never over another's file.
+    try:
+        if os.name == "posix":
+            os.link(temporary, path)
+        else:
+            os.rename(temporary, path)
     except FileExistsError:
-        pass
+        return False
     except OSError as exc:
         raise StoreUnreadable(f"cannot create the database {path}: {exc.strerror or exc}", path) from exc
+    return True
+
+
+def _create_private(path: Path) -> None:
+    # Created with mode 0600 so that it is never readable by others, even briefly.
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE_MODE))
+    except OSError as exc:
+        raise StoreUnreadable(f"cannot create the database {path}: {exc.strerror or exc}", path) from exc
+
+
+def _refuse_empty(path: Path) -> None:
+    """An empty file is a new database only in a folder that holds nothing else of ours.
+
+    ct-desktop puts a new database in place whole (``_create_whole``), so a file of 0 bytes beside
+    settings, backups or copies kept aside once held returns and was emptied (a failed copy, a full
+    disk, a sync tool): using it as a new store would hide that they are gone. In a folder with nothing
+    else of ours (an empty file made by hand, or by an older ct-desktop stopped as it began) nothing is lost.
+    """
+    if path.stat().st_size > 0 or not _folder_in_use(path):
+        return
+    raise unreadable(path, "the file is empty (0 bytes) although this data folder has been used")
+
+
+def _folder_in_use(path: Path) -> bool:
+    # The database's own -wal/-shm, the app's lock and the check record are there from the first start;
+    # anything else of ours (settings, backups, copies kept aside) says the folder was used.
+    own = {path.name + "-wal", path.name + "-shm", LOCK_FILENAME, health.record_path(path).name}
+    return any(entry.name not in own and not entry.name.startswith(".") for entry in path.parent.iterdir()
+               if entry.name != path.name)
 
 
 def _probe_file(path: Path) -> None:
@@ -254,12 +357,56 @@ def _probe_file(path: Path) -> None:
         raise StoreUnreadable(f"cannot open the database {path}: {exc.strerror or exc}", path) from exc
 
 
-def _check_intact(conn: sqlite3.Connection, path: Path) -> None:
+def _check_structure(conn: sqlite3.Connection, path: Path) -> None:
+    """The checks of every open, read only and independent of the file's size; refuse a file not ours.
+
+    The header and the schema are read, a file shorter than its header says is refused, and the last
+    page of each table is read (a database grows at its end: the latest writes are there).
+    """
+    _check_length(path)
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    if version == 0 and tables:
+        # Checked here, before any PRAGMA that writes (journal_mode = WAL would change the file).
+        raise StoreUnreadable(
+            f"the database {path} holds tables that are not ct-desktop's: move it away or choose another data "
+            "folder (the file was left as it is)",
+            path,
+        )
+    for table in tables:
+        if table.startswith("sqlite_"):
+            continue
+        try:
+            conn.execute(f'SELECT max(rowid) FROM "{table}"').fetchone()
+        except sqlite3.OperationalError as exc:
+            if "rowid" not in str(exc):  # a table without rowids (a newer schema's): nothing to read this way
+                raise
+
+
+def _check_length(path: Path) -> None:
+    # The header's page count is valid when its "version valid for" matches the change counter.
+    deadline = time.monotonic() + SHORT_FILE_GRACE_S
+    while True:
+        with open(path, "rb") as handle:
+            header = handle.read(100)
+        if len(header) < 100 or not header.startswith(SQLITE_MAGIC) or header[24:28] != header[92:96]:
+            return  # not a database, or no size to compare: SQLite's own reading decides
+        page_size = int.from_bytes(header[16:18], "big")
+        pages = int.from_bytes(header[28:32], "big")
+        expected = pages * (65536 if page_size == 1 else page_size)
+        if os.path.getsize(path) >= expected:
+            return
+        if time.monotonic() > deadline:
+            raise unreadable(path, f"the file is cut short: {os.path.getsize(path):,} bytes of {expected:,}")
+        time.sleep(0.05)
+
+
+def _check_in_full(conn: sqlite3.Connection, path: Path, now: dt.datetime | None) -> None:
     # Before any write: a damaged file must be copied aside as it is, not "repaired" by our own writes.
-    conn.execute("PRAGMA user_version").fetchone()
-    problems = [row[0] for row in conn.execute("PRAGMA integrity_check(5)")]
-    if problems != ["ok"]:
-        raise unreadable(path, f"integrity check failed: {problems[0]}")
+    result = health.full_check(conn)
+    health.record_check(path, result, now)
+    if not result.ok:
+        raise unreadable(path, f"integrity check failed: {result.summary()}")
 
 
 def _retry_while_busy(step: Callable[[], None]) -> None:

@@ -31,10 +31,10 @@ from ct_desktop.models import (
 from ct_desktop.paths import DataDirError, ensure_data_dir, resolve_data_dir
 from ct_desktop.period import Period
 from ct_desktop.store import conflicts, lifecycle, locations, outbox, receipts, returns, tracker_copies
+from ct_desktop.store.backups import migrate_keeping_a_backup
 from ct_desktop.store.database import database_path, open_database, translate_error
 from ct_desktop.store.errors import OutboxItemGone, StoreError
 from ct_desktop.store.locations import LocationUpsert
-from ct_desktop.store.schema import migrate
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -58,17 +58,21 @@ def open_store(
     *,
     clock: Callable[[], dt.datetime] | None = None,
     catalogue: FormCatalogue | None = None,
+    full_check_when_due: bool = True,
 ) -> Store:
     """Open the store of a data folder (``--data-dir``, else CT_DESKTOP_DATA_DIR, else the platform's).
 
-    Creates and migrates the database as needed; StoreError says why it cannot be used.
+    Creates and migrates the database as needed (a backup is made before a migration); StoreError says
+    why it cannot be used. A full integrity check that is due runs here, unless ``full_check_when_due``
+    is False: the app then runs it in the background (``backups.keep_up``).
     """
     try:
         folder = ensure_data_dir(resolve_data_dir(data_dir))
     except DataDirError as exc:
         raise StoreError(str(exc)) from exc
     path = database_path(folder)
-    db = open_database(path, functools.partial(migrate, path=path))
+    db = open_database(path, functools.partial(migrate_keeping_a_backup, path=path),
+                       full_check_when_due=full_check_when_due, now=clock() if clock else None)
     return Store(db, path, clock=clock, catalogue=catalogue)
 
 

@@ -6,6 +6,7 @@ message box and the app stops: it never starts afresh on an empty database behin
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable
@@ -16,8 +17,11 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from ct_desktop.paths import DataDirError, ensure_data_dir, resolve_data_dir
 from ct_desktop.settings import Settings, SettingsError, load_settings
-from ct_desktop.store import StoreError, StoreUnreadable, open_store
+from ct_desktop.store import StoreError, StoreUnreadable, health, open_store
+from ct_desktop.store.database import database_path
 from ct_desktop.ui.context import AppContext, AppEvents
+from ct_desktop.ui.session import AppSession
+from ct_desktop.ui.single_instance import SingleInstance, ask_first_to_come_forward
 from ct_desktop.ui.tasks import TaskRunner
 from ct_desktop.ui.theme import APP_DISPLAY_NAME, apply_theme, prepare_high_dpi
 
@@ -66,7 +70,7 @@ def open_context(data_dir: Path | None, report: Reporter | None = None, ask: Ask
         report("Cannot use the data folder", str(exc), "")
         return None
     try:
-        store = open_store(folder)
+        store = open_store(folder, full_check_when_due=False)  # a due full check runs in the background
     except StoreError as exc:
         report("Cannot open the saved returns", *store_error_text(exc))
         return None
@@ -82,28 +86,50 @@ def open_context(data_dir: Path | None, report: Reporter | None = None, ask: Ask
 
 
 def run_app(data_dir: Path | None) -> int:
-    """Run the desktop app until its window closes; the exit code (2 when it could not start)."""
+    """Run the desktop app until its window closes; the exit code (2 when it could not start).
+
+    A second start on a data folder the app already has open brings that window forward and exits 0.
+    """
     app = QApplication.instance()
     if app is None:
         prepare_high_dpi()
         app = QApplication(sys.argv[:1])
     apply_theme(app)
+    instance = claim_data_folder(data_dir)
+    if instance is None:
+        return 0
     context = open_context(data_dir, show_startup_error, ask_to_continue)  # looked up now: tests replace them
     if context is None:
+        instance.release()
         return EXIT_CANNOT_START
+    session = AppSession(app, instance, context, lambda: open_context(data_dir, show_startup_error,
+                                                                      ask_to_continue), _show_sized)
     try:
         if not context.settings.first_run_done and not _first_run(context):
             return 0
-        from ct_desktop.ui.main_window import MainWindow  # after the first run: nothing to build before
-
-        window = MainWindow(context)
-        _show_sized(window)
+        window = session.open_window()  # imports the main window: after the first run, nothing to build before
         if os.environ.get(EXIT_AFTER_START_ENV):
             QTimer.singleShot(0, lambda: _report_started_and_quit(app, window))
         return app.exec()
     finally:
-        context.tasks.shutdown()
-        context.store.close()
+        session.close()
+
+
+def claim_data_folder(data_dir: Path | None) -> SingleInstance | None:
+    """This app's hold on the data folder; None when another app has it (it was asked to come forward)."""
+    folder = resolve_data_dir(data_dir)
+    with contextlib.suppress(DataDirError):
+        ensure_data_dir(folder)  # a folder that cannot be used is reported by open_context
+    instance = SingleInstance(folder)
+    if instance.claim():
+        if instance.took_over_stale_lock:
+            health.mark_unclean(database_path(folder))  # the last app was killed: check the file in full
+        return instance
+    if not ask_first_to_come_forward(folder):
+        show_startup_error("ct-desktop is already open",
+                           f"Another ct-desktop has the data folder {folder} open but does not answer.",
+                           "Wait for it to finish starting, or close it, and try again.")
+    return None
 
 
 def _report_started_and_quit(app: QApplication, window: QWidget) -> None:

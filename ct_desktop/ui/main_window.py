@@ -9,9 +9,10 @@ the dialogs are made when first asked for, so that the window is up sooner.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QInputDialog,
@@ -41,6 +42,9 @@ if TYPE_CHECKING:
 
 class MainWindow(QMainWindow):
     """Home / form / conflict / history pages, with the sync status always in the status bar."""
+
+    # A backup chosen and confirmed (File > Restore from backup…): the app closes this window and restores.
+    restore_requested = Signal(Path)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None, *, start_sync: bool = True,
                  use_network_information: bool = True):
@@ -78,6 +82,7 @@ class MainWindow(QMainWindow):
             "add_location": ("&Add a location…", self.add_location),
             "person": ("&Change who is working…", self.change_person),
             "settings": ("&Settings…", self.open_settings),
+            "restore": ("&Restore from backup…", self.restore_from_backup),
             "quit": ("&Quit", self.close),
             "open": ("&Open return", self.open_selected),
             "no_changes": ("&No changes — save page", self.no_changes_selected),
@@ -104,7 +109,7 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         menus = {
-            "&File": ["add_location", "person", None, "settings", None, "quit"],
+            "&File": ["add_location", "person", None, "settings", "restore", None, "quit"],
             "&Return": ["open", "no_changes", "history", None, "previous_month", "next_month"],
             "S&ync": ["send_now", "problems", None, "connect"],
             "&View": ["home"],
@@ -330,6 +335,17 @@ class MainWindow(QMainWindow):
         dialog = ConnectDialog(self._context, reason, self)
         dialog.accepted.connect(self.sync.send_now)  # connected (again): send what waited at once
         self.dialog = open_dialog(dialog)
+
+    def restore_from_backup(self) -> None:
+        """Choose a backup, confirm with its time; the app then restores it and reopens the window."""
+        from ct_desktop.store import backups
+        from ct_desktop.ui import restore_dialog
+
+        chosen = restore_dialog.choose_backup(self, self._context.data_dir)
+        if chosen is None:
+            return
+        if restore_dialog.confirm_restore(self, backups.backup_of(chosen)):
+            self.restore_requested.emit(chosen)
 
     def show_shortcuts(self) -> None:
         """F1: every shortcut in one table."""

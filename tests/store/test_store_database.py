@@ -13,7 +13,7 @@ import pytest
 
 from ct_desktop.models import Location
 from ct_desktop.period import Period
-from ct_desktop.store import StoreError, StoreUnreadable, database, open_store
+from ct_desktop.store import StoreError, StoreUnreadable, database, health, open_store
 from ct_desktop.store.database import DB_FILENAME
 
 SEPTEMBER = Period(2026, 9)
@@ -105,33 +105,60 @@ def test_a_truncated_database_is_kept_aside_with_its_wal(isolated_data_dir, home
     assert path.read_bytes() == whole[: len(whole) // 2]
 
 
-def test_a_damaged_page_is_found_on_open(isolated_data_dir, home_care_values):
-    filled_database(isolated_data_dir, home_care_values)
-    path = isolated_data_dir / DB_FILENAME
+def damage_page_of(path, table: str) -> None:
+    """Overwrite bytes in the middle of the root page of ``table``."""
     connection = sqlite3.connect(path)
-    root = connection.execute("SELECT rootpage FROM sqlite_master WHERE name = 'field_values'").fetchone()[0]
+    root = connection.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", [table]).fetchone()[0]
     page_size = connection.execute("PRAGMA page_size").fetchone()[0]
     connection.close()
     with open(path, "r+b") as handle:
         handle.seek((root - 1) * page_size + 8)
         handle.write(b"\x00\xff\x7f\x33" * 8)
-    with pytest.raises(StoreUnreadable, match="cannot be read"):
-        open_store(isolated_data_dir)
-    assert len(copies_aside(isolated_data_dir)) == 1
 
 
-def test_a_failed_integrity_check_is_found_on_open(isolated_data_dir, home_care_values):
-    filled_database(isolated_data_dir, home_care_values)
-    path = isolated_data_dir / DB_FILENAME
-    # Point an index at different columns than it was built from: every page reads, but the check fails.
+def break_an_index(path) -> None:
+    """Point an index at different columns than it was built from: every page reads, but the check fails."""
     connection = sqlite3.connect(path)
     connection.execute("PRAGMA writable_schema = ON")
     connection.execute("UPDATE sqlite_master SET sql = 'CREATE INDEX idx_history_return_id_id ON history(by, at)' "
                        "WHERE name = 'idx_history_return_id_id'")
     connection.commit()
     connection.close()
+
+
+def test_a_damaged_page_is_found_when_read_and_the_file_is_refused_from_then_on(isolated_data_dir,
+                                                                                 home_care_values):
+    # The full check is not due (checked on creation, today): the damage is found where it is read.
+    filled_database(isolated_data_dir, home_care_values)
+    damage_page_of(isolated_data_dir / DB_FILENAME, "field_values")
+    store = open_store(isolated_data_dir)
+    try:
+        with pytest.raises(StoreUnreadable, match="cannot be read"):
+            store.get_return("1-202", Period(2026, 4))
+    finally:
+        store.close()
     with pytest.raises(StoreUnreadable, match="integrity check failed"):
         open_store(isolated_data_dir)
+    assert len(copies_aside(isolated_data_dir)) == 1
+
+
+def test_a_damaged_page_is_found_on_open_when_the_full_check_is_due(isolated_data_dir, home_care_values):
+    filled_database(isolated_data_dir, home_care_values)
+    damage_page_of(isolated_data_dir / DB_FILENAME, "field_values")
+    health.record_path(isolated_data_dir / DB_FILENAME).unlink()  # never checked: due
+    with pytest.raises(StoreUnreadable, match="cannot be read"):
+        open_store(isolated_data_dir)
+    assert len(copies_aside(isolated_data_dir)) == 1
+
+
+def test_a_failed_integrity_check_is_found_on_open_when_due(isolated_data_dir, home_care_values):
+    filled_database(isolated_data_dir, home_care_values)
+    path = isolated_data_dir / DB_FILENAME
+    break_an_index(path)
+    health.record_path(path).unlink()
+    with pytest.raises(StoreUnreadable, match="integrity check failed") as failed:
+        open_store(isolated_data_dir)
+    assert "\n" not in str(failed.value)
     assert len(copies_aside(isolated_data_dir)) == 1
 
 

@@ -1,0 +1,149 @@
+"""The running app on one data folder: its window, the folder's lock, the daily upkeep, restoring a backup.
+
+- A second start on the folder brings this window forward (ct_desktop/ui/single_instance.py).
+- The upkeep (``backups.keep_up``: the full integrity check when due, then a backup when due) runs on
+  the task runner's worker, a few seconds after the start and every hour after (it does nothing until
+  something is due): a backup a day while the app runs, and at the start when the last is over a day old.
+- File > Restore from backup…: the window closes (its store with it), the backup is restored, and the
+  window opens again on the restored store.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from ct_desktop.store import StoreError, backups
+from ct_desktop.ui.context import AppContext
+from ct_desktop.ui.single_instance import SingleInstance
+from ct_desktop.ui.theme import open_dialog
+
+if TYPE_CHECKING:
+    from ct_desktop.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+# Set to any value: print a line when the window is shown and when a second start brings it forward,
+# without quitting (the tests of two starts on one folder watch for these lines).
+ANNOUNCE_ENV = "CT_DESKTOP_ANNOUNCE"
+SHOWN_LINE = "ct-desktop: main window shown"
+RAISED_LINE = "ct-desktop: brought forward by a second start"
+# QtNetwork loads once the window is up (a second start keeps asking meanwhile).
+LISTEN_AFTER_MS = 500
+UPKEEP_FIRST_MS = 5_000
+UPKEEP_EVERY_MS = 60 * 60 * 1000
+
+
+class AppSession(QObject):
+    """Shows the main window on a context and looks after the folder while it is open."""
+
+    def __init__(self, app: QApplication, instance: SingleInstance, context: AppContext,
+                 reopen: Callable[[], AppContext | None], show: Callable[[QWidget], None],
+                 make_window: Callable[[AppContext], MainWindow] | None = None) -> None:
+        super().__init__()
+        self._make_window = make_window
+        self.app = app
+        self.context = context
+        self.window: MainWindow | None = None
+        self.message: QMessageBox | None = None  # the last message shown over the window (tests read it)
+        self._instance = instance
+        self._reopen = reopen
+        self._show = show
+        self._upkeep = QTimer(self)
+        self._upkeep.setInterval(UPKEEP_EVERY_MS)
+        self._upkeep.timeout.connect(self.keep_up)
+        instance.raise_requested.connect(self.bring_forward)
+
+    def open_window(self) -> MainWindow:
+        """Build and show the main window; answer second starts and start the upkeep."""
+        from ct_desktop.ui.main_window import MainWindow
+
+        window = self._make_window(self.context) if self._make_window else MainWindow(self.context)
+        window.restore_requested.connect(self.restore)
+        self.window = window
+        self._show(window)
+        QTimer.singleShot(LISTEN_AFTER_MS, self._instance.listen)
+        QTimer.singleShot(UPKEEP_FIRST_MS, self.keep_up)
+        self._upkeep.start()
+        _announce(f"{SHOWN_LINE}: {window.windowTitle()}")
+        return window
+
+    def bring_forward(self) -> None:
+        """A second start asked for this window: show it, raise it, give it the focus."""
+        window = self.window
+        if window is None:
+            return
+        if window.isMinimized():
+            window.showNormal()
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        _announce(f"{RAISED_LINE}: {window.windowTitle()}")
+
+    def keep_up(self) -> None:
+        """Run the due check and backup on a worker; warn if the check found damage."""
+        self.context.tasks.run(functools.partial(backups.keep_up, self.context.data_dir), self._kept_up,
+                               lambda exc: log.warning("upkeep of %s: %s", self.context.data_dir, exc))
+
+    def _kept_up(self, upkeep: backups.Upkeep) -> None:
+        if upkeep.backup is not None:
+            log.info("backup made: %s", upkeep.backup.path)
+        if upkeep.check is not None and not upkeep.check.ok and self.window is not None:
+            self._tell(QMessageBox.Icon.Warning, "The saved returns are damaged",
+                       f"The check of {self.context.store.path} found damage ({upkeep.check.summary()}). "
+                       "Restore a backup with File > Restore from backup… (or 'ct-desktop restore'); "
+                       "ct-desktop will not open the file again until then.")
+
+    def restore(self, backup: Path) -> None:
+        """Close the window and its store, restore the backup, open the window again on the restored store."""
+        self.app.setQuitOnLastWindowClosed(False)
+        try:
+            self._upkeep.stop()
+            if self.window is not None:
+                self.window.close()  # stops syncing, waits for the workers, closes the store
+                self.window.deleteLater()
+                self.window = None
+            problem = ""
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # the copy and its check read it whole
+            try:
+                restored = backups.restore_backup(self.context.data_dir, backup, by_the_app=True)
+            except StoreError as exc:
+                problem = str(exc)
+            finally:
+                QApplication.restoreOverrideCursor()
+            context = self._reopen()
+            if context is None:
+                self.app.quit()
+                return
+            self.context = context
+            self.open_window()
+            if problem:
+                self._tell(QMessageBox.Icon.Warning, "Backup not restored", problem)
+            else:
+                kept = f" The database it replaced was kept as {restored.kept_aside}." if restored.kept_aside else ""
+                self._tell(QMessageBox.Icon.Information, "Backup restored",
+                           f"The backup of {restored.backup.label} was restored.{kept}")
+        finally:
+            self.app.setQuitOnLastWindowClosed(True)
+
+    def _tell(self, icon: QMessageBox.Icon, title: str, text: str) -> None:
+        self.message = open_dialog(QMessageBox(icon, title, text, parent=self.window))
+
+    def close(self) -> None:
+        """The end of the app: stop the upkeep, close the store, give the folder back."""
+        self._upkeep.stop()
+        self.context.tasks.shutdown()
+        self.context.store.close()
+        self._instance.release()
+
+
+def _announce(line: str) -> None:
+    if os.environ.get(ANNOUNCE_ENV):
+        print(line, flush=True)
