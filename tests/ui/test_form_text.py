@@ -96,8 +96,8 @@ def test_what_each_question_and_the_summary_show():
                                                    ("answer", "hours_agency")]
     assert entries[2].text == "Hours worked by agency or bank staff"
     assert present.section_status(CARE.sections[0], checked, ()) == "Beds: 1 error"
-    assert present.section_status(CARE.sections[4], checked, ()) == "Hours worked: 1 to answer"
-    assert present.section_status(CARE.sections[6], checked, ()) == "Visiting: done"
+    assert present.section_status(CARE.sections[2], checked, ()) == "Hours worked: 1 to answer"
+    assert present.section_status(CARE.sections[4], checked, ()) == "Visiting: done"
 
 
 def test_ready_to_send_only_without_errors_and_with_warnings_confirmed():
