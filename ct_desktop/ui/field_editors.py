@@ -287,7 +287,7 @@ class NumberEditor(AnswerEditor):
         self.line = AnswerLineEdit(self)
         self.line.setValidator(FieldTextValidator(item, self.line))
         self.line.setAccessibleName(item.label)
-        width = self.line.fontMetrics().horizontalAdvance("0") * (7 if compact else 11) + 16
+        width = self.line.fontMetrics().horizontalAdvance("0") * (6 if compact else 11) + 16
         self.line.setFixedWidth(width)
         self.line.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.line.setPlaceholderText("blank")

@@ -273,7 +273,7 @@ class GridBox(QWidget):
         self.setObjectName("grid")
         layout = QGridLayout(self)
         layout.setContentsMargins(0, 8, 0, 8)
-        layout.setHorizontalSpacing(10)
+        layout.setHorizontalSpacing(6)
         layout.setVerticalSpacing(4)
         for column, heading in enumerate(grid.columns, start=1):
             label = wrapped_label(heading, "gridHeading")
