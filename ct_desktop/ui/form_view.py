@@ -467,6 +467,10 @@ class ReturnFormView(QWidget):
         target.setFocus(reason)
         self.scroll.ensureWidgetVisible(row if not row.compact else target, 0, 24)
 
+    def entry_order(self, down: bool = False) -> list[str]:
+        """The questions in the order Tab (or Enter, ``down`` each grid column) moves through them."""
+        return list(self._down if down else self._across)
+
     def first_unanswered(self) -> str | None:
         """The first question in Tab order that is asked this month and has no answer yet."""
         return next((key for key in self._across if self.rows[key].editor.isEnabled()
