@@ -102,10 +102,12 @@ def run_app(data_dir: Path | None) -> int:
     if context is None:
         instance.release()
         return EXIT_CANNOT_START
+    first_run = not context.settings.first_run_done  # the first run asks who is working itself
     session = AppSession(app, instance, context, lambda: open_context(data_dir, show_startup_error,
-                                                                      ask_to_continue), _show_sized)
+                                                                      ask_to_continue), _show_sized,
+                         ask_who=not first_run)
     try:
-        if not context.settings.first_run_done and not _first_run(context):
+        if first_run and not _first_run(context):
             return 0
         window = session.open_window()  # imports the main window: after the first run, nothing to build before
         if os.environ.get(EXIT_AFTER_START_ENV):
