@@ -156,6 +156,9 @@ def _show_sized(window: QWidget) -> None:
     screen = QApplication.primaryScreen()
     available = screen.availableGeometry() if screen is not None else None
     if available is None or available.width() <= 1400 or available.height() <= 800:
+        if available is not None:
+            # Without a window manager "maximised" does nothing: the window is given the screen itself.
+            window.setGeometry(available)
         window.showMaximized()
         return
     window.resize(min(1280, int(available.width() * 0.9)), min(860, int(available.height() * 0.9)))

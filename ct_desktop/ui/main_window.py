@@ -56,7 +56,8 @@ class MainWindow(QMainWindow):
         self.dialog: QWidget | None = None  # the last non-modal dialog opened (tests look at it)
         self.shift_prompt: QDialog | None = None  # "Who is working?", while it is open
         self.setWindowTitle(APP_DISPLAY_NAME)
-        self.setMinimumSize(640, 400)  # 1366x768 at 150% leaves about 910x480 logical pixels
+        # No fixed minimum: the layouts' own (the largest page's) is the smallest size at which nothing
+        # overlaps, and stays under 1024x600 (1366x768 at 150% leaves about 910x480 logical pixels).
         self.sync = SyncController(context, self, use_network_information=use_network_information)
         self.home = HomeView(context)
         self._history: HistoryView | None = None
