@@ -161,3 +161,17 @@ def test_a_small_screen_gets_the_whole_screen_even_without_a_window_manager(qtbo
     qtbot.waitExposed(main)
     assert (main.width(), main.height()) == (1024, 600)
     main.close()
+
+
+def test_one_differing_answer_is_said_in_the_singular(qtbot, context, window):
+    values = care_home_values()
+    context.store.set_values(CARE_HOME.id, SEPTEMBER, values, "AB")
+    submission = context.store.submit(CARE_HOME.id, SEPTEMBER, "AB", confirm_warnings=True)
+    context.store.begin_attempt(submission.item.submission_id)
+    theirs = {**values, "beds_occupied": values["beds_occupied"] - 1}
+    context.store.mark_conflict(submission.item.submission_id, {"revision": 2, "values": theirs, "not_known": [],
+                                                                 "reviewed_by": "XY", "form_version": "2025.1",
+                                                                 "reviewed_at": "2026-09-09T08:00:00+01:00"})
+    window.open_return(CARE_HOME.id, SEPTEMBER)
+    text = window.page.explanation.text()
+    assert "(1 answer differs)" in text and "answer differ)" not in text
