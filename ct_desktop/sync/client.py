@@ -178,6 +178,10 @@ def classify(response: requests.Response, expect: tuple[int, ...]) -> tuple[int,
         return status, body
     details = body if isinstance(body, dict) else {}
     message = str(details.get("message") or f"the tracker answered {status}")
+    if (status == 429 or status >= 500) and not _trackers_error(details):
+        # A gateway or proxy on the way answered for it (an HTML 502 or 504 page): the tracker was not reached.
+        raise Unreachable(f"the tracker was not reached: something on the way answered {status} "
+                          f"({_content_type(response)}), not the tracker")
     if status == 429 or status >= 500:
         raise TransientError(f"the tracker is busy ({status}): {message}", _retry_after(response))
     if status == 401:
@@ -197,6 +201,16 @@ def classify(response: requests.Response, expect: tuple[int, ...]) -> tuple[int,
 
 
 _NO_JSON = object()
+
+
+def _trackers_error(details: Mapping[str, Any]) -> bool:
+    # The tracker's errors are JSON objects {"code": ..., "message": ...}.
+    return isinstance(details.get("code"), str) and isinstance(details.get("message"), str)
+
+
+def _content_type(response: requests.Response) -> str:
+    kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    return f"a {kind} page" if kind else "no content type"
 
 
 def _json_body(response: requests.Response) -> Any:
