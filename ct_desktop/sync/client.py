@@ -11,12 +11,12 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import requests
 
 from ct_desktop import __version__
-from ct_desktop.sync.address import TrackerUrlError, api_base  # noqa: F401  (TrackerUrlError, still offered here)
+from ct_desktop.sync.address import TrackerUrlError, api_base, is_loopback  # noqa: F401  (TrackerUrlError, still offered here)
 
 # (connect, read) seconds: a care home's Wi-Fi can be slow, but a hung request must not hold the queue.
 DEFAULT_TIMEOUT = (10.0, 30.0)
@@ -104,6 +104,11 @@ class TrackerClient:
     def __post_init__(self) -> None:
         self.base = api_base(self.tracker_url)
         self.session.verify = True
+        if is_loopback(urlsplit(self.base).hostname or ""):
+            # This computer is reached directly: a proxy from HTTP_PROXY or the system settings would see
+            # the token in the clear (plain http is allowed only here).
+            self.session.trust_env = False
+            self.session.proxies.clear()
         self.session.headers.update({
             "User-Agent": USER_AGENT,
             "Accept": "application/json",
