@@ -39,11 +39,11 @@ from ct_desktop.ui.field_row import FieldRow, SectionBox, wrapped_label
 from ct_desktop.ui.field_text import answer_text, brief_moment, due_text, requirement, short_time, state_text
 from ct_desktop.ui.findings_panel import FindingsPanel, WrappingDelegate
 from ct_desktop.ui.form_banner import ERROR, banner_for
-from ct_desktop.ui.form_style import RETURN_VIEW_STYLE
+from ct_desktop.ui.form_style import style_return_view
 from ct_desktop.ui.keyboard import RegionCycler, add_shortcut, focused_within, owner_of
 from ct_desktop.ui.return_header import Banner, ReturnHeader
 
-LEGEND = ("<span style='color:#b3261e'>*</span> marks a question that needs an answer: give a number, or tick "
+LEGEND = ("<b>*</b> marks a question that needs an answer: give a number, or tick "
           "“Not known” if you cannot find it out. A blank box is not an answer; 0 is. Each answer is saved as "
           "soon as you press Enter or leave the box.")
 
@@ -70,7 +70,7 @@ class ReturnFormView(QWidget):
         self._announcing = False
         self.conflict_dialog: QDialog | None = None  # the comparison, while it is open
         self.setObjectName("returnFormView")
-        self.setStyleSheet(RETURN_VIEW_STYLE)
+        style_return_view(self)
         self._build()
         self._install_shortcuts()
         context.events.return_changed.connect(self._return_changed)
