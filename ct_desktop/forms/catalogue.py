@@ -17,6 +17,7 @@ from typing import Any
 from ct_desktop.forms.model import (
     FIELD_TYPES,
     RULE_KINDS,
+    Campaign,
     Condition,
     Field,
     FormDefinition,
@@ -33,7 +34,7 @@ DEFINITIONS_DIR = Path(__file__).with_name("definitions")
 SEASONS_FILE = "seasons.toml"
 SEVERITIES = ("error", "warning")
 # Rule parameters that hold field keys; every key they name must be a field of the form.
-_FIELD_PARAMS = ("left", "right", "fields")
+_FIELD_PARAMS = ("left", "left_when_given", "right", "fields")
 # Rule parameters that are numbers; checked here so a typo fails at load, not when a return is checked.
 _NUMBER_PARAMS = ("factor", "percent", "min_change")
 
@@ -82,7 +83,7 @@ class FormCatalogue:
     def form_version(self, service_type: str, version: str) -> FormDefinition:
         """A particular version, e.g. the one a saved return was made with."""
         for form in self.versions(service_type):
-            if form.version == version:
+            if form.version == version or version in form.replaces:
                 return form
         raise UnknownForm(f"no {service_type} question set has version '{version}'")
 
@@ -96,12 +97,13 @@ def load_catalogue(directory: Path | None = None) -> FormCatalogue:
     seen: dict[tuple[str, str], Path] = {}
     for path in paths:
         form = load_definition(path, seasons)
-        key = (form.service_type, form.version)
-        if key in seen:
-            raise DefinitionError(
-                f"{path.name}: {form.service_type} version {form.version} is also in {seen[key].name}"
-            )
-        seen[key] = path
+        for number in (form.version, *form.replaces):
+            key = (form.service_type, number)
+            if key in seen:
+                raise DefinitionError(
+                    f"{path.name}: {form.service_type} version {number} is also in {seen[key].name}"
+                )
+            seen[key] = path
         forms.append(form)
     return FormCatalogue(forms)
 
@@ -147,13 +149,45 @@ def load_seasons(path: Path) -> dict[str, Season]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise DefinitionError(f"{path.name}: cannot be read: {exc}") from exc
+    try:
+        return seasons_from(data)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise DefinitionError(f"{path.name}: {_reason(exc)}") from exc
+
+
+def seasons_from(data: Mapping[str, Any]) -> dict[str, Season]:
+    """Seasons from the parsed TOML of a seasons file; ValueError naming the season and the problem.
+
+    A season has either ``windows`` (months of every year) or ``campaigns`` (each with a name, a
+    first_day and a last_day, in order and not overlapping).
+    """
     seasons = {}
     for key, entry in data.items():
-        windows = tuple((int(a), int(b)) for a, b in entry["windows"])
-        if not windows or any(not (1 <= m <= 12) for pair in windows for m in pair):
-            raise DefinitionError(f"{path.name}: season '{key}' needs months 1 to 12")
-        seasons[key] = Season(key=key, label=entry.get("label", key), windows=windows)
+        if not isinstance(entry, Mapping):
+            raise ValueError(f"season '{key}' must be a table")
+        campaigns = tuple(_build_campaign(key, item) for item in entry.get("campaigns", []))
+        windows = tuple((int(a), int(b)) for a, b in entry.get("windows", []))
+        if campaigns and windows:
+            raise ValueError(f"season '{key}' has both windows and campaigns: give one")
+        if not campaigns and (not windows or any(not (1 <= m <= 12) for pair in windows for m in pair)):
+            raise ValueError(f"season '{key}' needs months 1 to 12")
+        for before, after in zip(campaigns, campaigns[1:], strict=False):
+            if after.first_day <= before.last_day:
+                raise ValueError(f"season '{key}': campaign '{after.name}' starts before '{before.name}' ends")
+        seasons[key] = Season(key=key, label=str(entry.get("label", key)), windows=windows, campaigns=campaigns)
     return seasons
+
+
+def _build_campaign(season: str, data: Mapping[str, Any]) -> Campaign:
+    name = str(data["name"])
+    first, last = data["first_day"], data["last_day"]
+    for day in (first, last):
+        if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
+            raise ValueError(f"season '{season}': campaign '{name}' needs first_day and last_day as dates, "
+                             "e.g. 2025-10-01")
+    if last < first:
+        raise ValueError(f"season '{season}': campaign '{name}' ends before it starts")
+    return Campaign(name=name, first_day=first, last_day=last)
 
 
 def _build_form(data: dict[str, Any], seasons: Mapping[str, Season]) -> FormDefinition:
@@ -169,6 +203,7 @@ def _build_form(data: dict[str, Any], seasons: Mapping[str, Season]) -> FormDefi
         sections=sections,
         rules=tuple(_build_rule(entry) for entry in data.get("rules", [])),
         seasons=dict(seasons),
+        replaces=_key_list(data.get("replaces", []), "replaces"),
     )
     _check_references(form)
     return form

@@ -127,6 +127,8 @@ def _sides(rule: Rule, now: Figures) -> tuple[Fraction, Fraction] | None:
     right = now.total(rule.keys("right"))
     if left is None or right is None:
         return None
+    # Optional operands (vacant beds not available for admission) count only when they are given.
+    left += sum((now.numbers[key] for key in rule.keys("left_when_given") if key in now.numbers), Fraction(0))
     return left, right * _param(rule, "factor", 1)
 
 
@@ -159,7 +161,7 @@ class Count(str):
 
 
 def _cross_finding(rule: Rule, left: Fraction, right: Fraction, difference: Fraction) -> Finding:
-    keys = (*rule.keys("left"), *rule.keys("right"))
+    keys = (*rule.keys("left"), *rule.keys("left_when_given"), *rule.keys("right"))
     placeholders = {"left": Count(left), "right": Count(right), "difference": Count(difference)}
     return Finding(
         field=keys[0],
