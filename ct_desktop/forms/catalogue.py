@@ -8,6 +8,7 @@ service type's question set. A definition is checked as it loads, so a mistake i
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import tomllib
 from collections.abc import Mapping
 from functools import lru_cache
@@ -171,7 +172,7 @@ def seasons_from(data: Mapping[str, Any]) -> dict[str, Season]:
             raise ValueError(f"season '{key}' has both windows and campaigns: give one")
         if not campaigns and (not windows or any(not (1 <= m <= 12) for pair in windows for m in pair)):
             raise ValueError(f"season '{key}' needs months 1 to 12")
-        for before, after in zip(campaigns, campaigns[1:], strict=False):
+        for before, after in itertools.pairwise(campaigns):
             if after.first_day <= before.last_day:
                 raise ValueError(f"season '{key}': campaign '{after.name}' starts before '{before.name}' ends")
         seasons[key] = Season(key=key, label=str(entry.get("label", key)), windows=windows, campaigns=campaigns)

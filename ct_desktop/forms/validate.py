@@ -138,7 +138,8 @@ def _why_empty(form: FormDefinition, period: Period, item: Field, usable: Mappin
     if not form.is_asked(item, period):
         season = form.seasons[item.season]
         if season.campaigns:
-            return f"{item.label} is asked during a {season.label} only: {season_gap(season, period)}; leave it empty.", ()
+            gap = season_gap(season, period)
+            return f"{item.label} is asked during a {season.label} only: {gap}; leave it empty.", ()
         return f"{item.label} is asked {season.describe()} only; leave it empty for {period.label}.", ()
     condition = item.empty_unless
     # An unanswered or unusable controlling field decides nothing yet (holds() gives None).
