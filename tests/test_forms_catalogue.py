@@ -41,7 +41,7 @@ HOME_CARE_KEYS = [
 
 
 def test_both_service_types_ask_every_question_of_the_domain():
-    assert default_catalogue().service_types() == ["care_home", "home_care"]
+    assert default_catalogue().service_types() == ["care_home", "home_care", "supported_living"]
     assert [f.key for f in form_for("care_home", Period(2026, 9)).fields] == CARE_HOME_KEYS
     assert [f.key for f in form_for("home_care", Period(2026, 9)).fields] == HOME_CARE_KEYS
 
@@ -112,7 +112,8 @@ def test_months_before_the_first_question_set_are_refused_clearly():
     with pytest.raises(UnknownForm, match="no care_home question set is in force for 2023-06: the first one "
                                           r"\(2023.07\) took effect on 2023-07-01"):
         form_for("care_home", Period(2023, 6))
-    with pytest.raises(UnknownForm, match="unknown service type 'hospice': choose one of care_home, home_care"):
+    with pytest.raises(UnknownForm, match="unknown service type 'hospice': choose one of care_home, home_care, "
+                                          "supported_living"):
         form_for("hospice", Period(2026, 9))
 
 

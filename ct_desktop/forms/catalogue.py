@@ -8,6 +8,7 @@ service type's question set. A definition is checked as it loads, so a mistake i
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
 import tomllib
 from collections.abc import Mapping
@@ -81,6 +82,13 @@ class FormCatalogue:
             )
         return in_force[-1]
 
+    def with_forms(self, forms: list[FormDefinition]) -> FormCatalogue:
+        """A catalogue with these versions added; each replaces a version of the same number (or alias)."""
+        replaced = {(f.service_type, number) for f in forms for number in (f.version, *f.replaces)}
+        kept = [f for versions in self._by_type.values() for f in versions
+                if not ({(f.service_type, n) for n in (f.version, *f.replaces)} & replaced)]
+        return FormCatalogue([*kept, *forms])
+
     def form_version(self, service_type: str, version: str) -> FormDefinition:
         """A particular version, e.g. the one a saved return was made with."""
         for form in self.versions(service_type):
@@ -129,13 +137,40 @@ def form_for(service_type: str, period: Period) -> FormDefinition:
 def load_definition(path: Path, seasons: Mapping[str, Season]) -> FormDefinition:
     """Read and check one definition file."""
     try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
         raise DefinitionError(f"{Path(path).name}: cannot be read: {exc}") from exc
+    return parse_definition(text, Path(path).name, seasons)
+
+
+def parse_definition(text: str, name: str, seasons: Mapping[str, Season] | None = None) -> FormDefinition:
+    """Check the text of one definition exactly as a bundled file is checked; ``name`` is said in errors.
+
+    The same check serves a definition fetched from the tracker: one that fails it is never used.
+    """
     try:
-        return _build_form(data, seasons)
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise DefinitionError(f"{name}: cannot be read: {exc}") from exc
+    try:
+        return _build_form(data, default_seasons() if seasons is None else seasons)
     except (KeyError, TypeError, ValueError) as exc:
-        raise DefinitionError(f"{Path(path).name}: {_reason(exc)}") from exc
+        raise DefinitionError(f"{name}: {_reason(exc)}") from exc
+
+
+def content_hash(text: str) -> str:
+    """The SHA-256 of a definition's text (UTF-8), in hex: how the tracker and the app name one copy."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def bundled_definition_texts() -> list[tuple[FormDefinition, str]]:
+    """Each bundled definition with its text, in file order."""
+    seasons = default_seasons()
+    found = []
+    for path in sorted(p for p in DEFINITIONS_DIR.glob("*.toml") if p.name != SEASONS_FILE):
+        text = path.read_text(encoding="utf-8")
+        found.append((parse_definition(text, path.name, seasons), text))
+    return found
 
 
 def _reason(exc: Exception) -> str:
