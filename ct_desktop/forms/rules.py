@@ -47,7 +47,8 @@ def at_most(rule: Rule, form: FormDefinition, now: Figures, before: Figures | No
     (351 beds occupied of a capacity of 40, the other bed counts still blank). The finding then names
     only the left fields given. The right side must be complete: part of it would only understate it.
     """
-    given = tuple(key for key in rule.keys("left") if key in now.numbers)
+    # Optional operands (vacant beds not available for admission) are like the rest: counted when given.
+    given = tuple(key for key in (*rule.keys("left"), *rule.keys("left_when_given")) if key in now.numbers)
     left = now.total(given)
     right = now.total(rule.keys("right"))
     if left is None or right is None:
@@ -137,6 +138,8 @@ def _sides(rule: Rule, now: Figures) -> tuple[Fraction, Fraction] | None:
     right = now.total(rule.keys("right"))
     if left is None or right is None:
         return None
+    # Optional operands (vacant beds not available for admission) count only when they are given.
+    left += sum((now.numbers[key] for key in rule.keys("left_when_given") if key in now.numbers), Fraction(0))
     return left, right * _param(rule, "factor", 1)
 
 
@@ -170,7 +173,9 @@ class Count(str):
 
 def _cross_finding(rule: Rule, left: Fraction, right: Fraction, difference: Fraction,
                    left_keys: Sequence[str] | None = None) -> Finding:
-    keys = (*(rule.keys("left") if left_keys is None else left_keys), *rule.keys("right"))
+    if left_keys is None:
+        left_keys = (*rule.keys("left"), *rule.keys("left_when_given"))
+    keys = (*left_keys, *rule.keys("right"))
     placeholders = {"left": Count(left), "right": Count(right), "difference": Count(difference)}
     return Finding(
         field=keys[0],

@@ -49,6 +49,11 @@ def home_care_return(**changes) -> dict:
 
 FLU_SEASON_RETURNS = {"care_home": care_home_return, "home_care": home_care_return}
 
+# The COVID-19 vaccination answers, asked only in the months of a vaccination campaign (the examples are
+# for months without one); add them to a return for a campaign month.
+COVID_ANSWERS = {"care_home": {"covid_vacc_direct": 20, "covid_vacc_agency": 1, "covid_vacc_residents": 30},
+                 "home_care": {"covid_vacc_staff": 18}}
+
 
 def accept(store: Store, location_id: str, period: Period, values: dict, *, revision: int = 1, by: str = "AB",
            accepted_at: str = "2026-08-11T09:12:00+01:00") -> AcceptedRevision:

@@ -44,11 +44,21 @@ def test_requirement_notes_follow_the_definitions_and_the_answers_so_far():
     reasons = CARE.field("beds_unavailable_reasons")
     assert requirement(CARE, SEPTEMBER, CARE.field("beds_occupied"), {}).text == "Required."
     assert not requirement(CARE, SEPTEMBER, CARE.field("beds_occupied"), {}).note
-    assert requirement(CARE, SEPTEMBER, reasons, {}).text == (
-        "Required when “Vacant beds not available for admission” is more than 0.")
-    assert requirement(CARE, SEPTEMBER, reasons, {"beds_vacant_unavailable": 2}).text.startswith("Required now")
+    # Optional since June 2024, and only where a bed is unavailable.
+    optional = requirement(CARE, SEPTEMBER, reasons, {})
+    assert (optional.text, optional.marked) == (
+        "Optional, and only answered when “Vacant beds not available for admission” is more than 0.", False)
+    now = requirement(CARE, SEPTEMBER, reasons, {"beds_vacant_unavailable": 2})
+    assert (now.text.startswith("Optional: it can be answered"), now.marked) == (True, False)
     empty = requirement(CARE, SEPTEMBER, reasons, {"beds_vacant_unavailable": 0})
     assert (empty.text.startswith("Only answered when"), empty.marked) == (True, False)
+    # Required with any unavailable bed in the question set before it (July 2023 to May 2024).
+    march = Period(2024, 3)
+    older = form_for("care_home", march)
+    assert requirement(older, march, older.field("beds_unavailable_reasons"), {}).text == (
+        "Required when “Vacant beds not available for admission” is more than 0.")
+    assert requirement(older, march, older.field("beds_unavailable_reasons"),
+                       {"beds_vacant_unavailable": 2}).text.startswith("Required now")
     visa = requirement(CARE, SEPTEMBER, CARE.field("visa_direct_care"), {})
     assert visa.text == ("Required when the answer to “Does the organisation hold a sponsorship licence?” is "
                          "Yes.")

@@ -224,15 +224,25 @@ def test_reopening_the_return_on_the_next_shift_shows_what_was_saved(qtbot, cont
 
 def test_conditional_and_seasonal_questions_are_marked_as_such(qtbot, context, store):
     view = open_view(qtbot, context)
+    # Since June 2024 the reasons for unavailable beds are optional: asked only when some are unavailable.
     reasons = view.rows["beds_unavailable_reasons"]
-    assert reasons.requirement_label.text().startswith("* Required when “Vacant beds not available")
+    assert reasons.requirement_label.text().startswith("Optional, and only answered when “Vacant beds not")
     type_text(qtbot, view, "beds_vacant_unavailable", "2")
-    assert reasons.requirement_label.text() == ("* Required now, because “Vacant beds not available for "
-                                                "admission” is more than 0.")
+    assert reasons.requirement_label.text() == ("Optional: it can be answered, because “Vacant beds not available "
+                                                "for admission” is more than 0.")
     assert view.rows["flu_vacc_direct"].requirement_label.text() == "* Required in flu season (September to March)."
     type_text(qtbot, view, "beds_vacant_unavailable", "0")
     assert reasons.requirement_label.text().startswith("Only answered when")
     view.close()
+
+    # Before June 2024 they were required whenever a bed was unavailable.
+    march = open_view(qtbot, context, Period(2024, 3))
+    reasons = march.rows["beds_unavailable_reasons"]
+    assert reasons.requirement_label.text().startswith("* Required when “Vacant beds not available")
+    type_text(qtbot, march, "beds_vacant_unavailable", "2")
+    assert reasons.requirement_label.text() == ("* Required now, because “Vacant beds not available for "
+                                                "admission” is more than 0.")
+    march.close()
 
     may = open_view(qtbot, context, Period(2026, 5))
     flu = may.rows["flu_vacc_direct"]
