@@ -117,7 +117,9 @@ class ConnectPanel(QWidget):
         if not shiboken6.isValid(self):
             return
         self._set_busy(False)
-        show_message(self.message, f"Not connected: {exc}")
+        # Returns waiting for another tracker: the refusal says what to do in the app's own words.
+        text = exc.app_text() if callable(getattr(exc, "app_text", None)) else str(exc)
+        show_message(self.message, f"Not connected: {text}")
         self.token_edit.setFocus()
 
     def _set_busy(self, busy: bool) -> None:
