@@ -30,6 +30,7 @@ from ct_desktop.models import OutboxItem
 from ct_desktop.period import Period
 from ct_desktop.store import StoreError
 from ct_desktop.sync.report import SyncReport
+from ct_desktop.ui.announce import announce
 from ct_desktop.ui.context import AppContext
 from ct_desktop.ui.presentation import month_of
 
@@ -227,6 +228,7 @@ class SyncController(QObject):
         if report.offline and self.network is None:
             self.retry.start(RETRY_OFFLINE_S * 1000)
         self._context.events.sync_finished.emit(report)
+        announce(None, f"Sync finished: {report.summary()}")
         if report.unauthorized:
             self.token_needed.emit("The tracker refused the token (it may have been withdrawn or replaced). "
                                    "Paste a new token to send again; everything queued stays queued.")

@@ -84,3 +84,19 @@ def test_the_measure_finds_light_text_on_a_light_box(qtbot, palette_of):
     window.show()
     qtbot.wait(10)
     assert [text for text, _ratio in low_contrast_labels(window)] == ["Not known"]
+
+
+def test_a_sync_result_and_a_save_are_announced(qtbot):
+    """What a screen reader hears: the save mark's text, and a sync's result (through ui.announce)."""
+    from ct_desktop.ui import announce as announcing
+    from ct_desktop.ui.return_header import ReturnHeader
+    got: list[str] = []
+    announcing.heard.append(got.append)
+    try:
+        header = ReturnHeader()
+        qtbot.addWidget(header)
+        header.show_saved("Saved 14:02")
+        header.show_saved("Nothing typed yet", state="idle")
+    finally:
+        announcing.heard.remove(got.append)
+    assert got == ["Saved 14:02"]
