@@ -268,7 +268,7 @@ class YesNoEditor(AnswerEditor):
         self.clear.setAccessibleName(f"{item.label}: clear the answer")
         self.clear.setToolTip("Leave this question blank (not answered)")
         self.clear.setAutoDefault(False)
-        self.group.buttonToggled.connect(lambda _button, checked: checked and self._input_changed())
+        self.group.buttonToggled.connect(lambda _button, checked: self._input_changed() if checked else None)
         self.clear.clicked.connect(self._clear_clicked)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

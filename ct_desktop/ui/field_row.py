@@ -71,9 +71,11 @@ class MessageList(QWidget):
         if messages == self._shown:
             return
         while self._layout.count():
-            widget = self._layout.takeAt(0).widget()
-            widget.hide()  # deleteLater waits for the event loop; meanwhile it must not show
-            widget.deleteLater()
+            item = self._layout.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.hide()  # deleteLater waits for the event loop; meanwhile it must not show
+                widget.deleteLater()
         for kind, text in messages:
             self._layout.addWidget(wrapped_label(MESSAGE_PREFIX.get(kind, "") + text, f"message_{kind}"))
         self._shown = messages
