@@ -43,6 +43,8 @@ class HistoryAction(StrEnum):
     REJECTED = "rejected"
     CONFLICT = "conflict"
     RESOLVED = "resolved"  # a conflict ended by a person's choice, answer by answer
+    RETRIED = "retried"  # a set-aside submission sent again at a person's request
+    DISMISSED = "dismissed"  # a set-aside submission taken out of the outbox: the return is edited again
 
 
 class NotKnownAnswer:
@@ -190,6 +192,9 @@ class OutboxItem:
     last_attempt_at: dt.datetime | None = None
     last_error: str | None = None
     set_aside_reason: str | None = None
+    outbox_id: int = 0  # its place in the queue, the number a person gives to retry or dismiss it
+    tracker_answers: int = 0  # failed attempts the tracker itself answered (what sets an item aside)
+    tracker_url: str | None = None  # the tracker it is for; None: not bound yet (the folder's tracker)
 
     @property
     def never_attempted(self) -> bool:
@@ -208,6 +213,9 @@ class OutboxItem:
             "next_attempt_at": self.next_attempt_at.isoformat() if self.next_attempt_at else None,
             "last_error": self.last_error,
             "set_aside_reason": self.set_aside_reason,
+            "id": self.outbox_id,
+            "tracker_answers": self.tracker_answers,
+            "tracker_url": self.tracker_url,
         }
 
 

@@ -42,7 +42,7 @@ from ct_tracker.schemas import (
     ValidationFailed,
 )
 from ct_tracker.submission import AcceptedRevision, Submission
-from ct_tracker.validation import Rejected, form_in_force, period_of, submission_errors
+from ct_tracker.validation import Rejected, form_in_force, returnable_period_of, submission_errors
 
 API_PREFIX = "/api/v1"
 HISTORY_DEFAULT = 12
@@ -168,7 +168,7 @@ def put_return(period: str, body: ReturnSubmission, location: OwnLocation, ctx: 
             message=f"the Idempotency-Key header ({idempotency_key!r}) must equal submission_id "
                     f"({body.submission_id})")])
     try:
-        month = period_of(period)
+        month = returnable_period_of(period, ctx.clock())
         form = form_in_force(ctx.catalogue, location.service_type, month)
     except Rejected as exc:
         raise validation_failed(exc.errors) from exc
@@ -197,7 +197,7 @@ def put_return(period: str, body: ReturnSubmission, location: OwnLocation, ctx: 
 def get_return(period: str, location: OwnLocation, ctx: Context) -> AcceptedReturn:
     """The latest accepted revision, or 404 when the month has none."""
     try:
-        month = period_of(period)
+        month = returnable_period_of(period, ctx.clock())
     except Rejected as exc:
         raise validation_failed(exc.errors) from exc
     latest = ctx.database.latest(location.id, str(month))

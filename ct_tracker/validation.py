@@ -6,8 +6,10 @@ a version the tracker does not know at all is refused. Errors block; warnings do
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from ct_desktop.collection_window import unsendable_period_problem
 from ct_desktop.forms.catalogue import FormCatalogue, UnknownForm
 from ct_desktop.forms.findings import PreviousReturn, errors
 from ct_desktop.forms.model import FormDefinition
@@ -19,6 +21,7 @@ from ct_tracker.submission import AcceptedRevision
 UNKNOWN_FIELD = "unknown_field"
 UNKNOWN_FORM_VERSION = "unknown_form_version"
 BAD_PERIOD = "bad_period"
+PERIOD_OUT_OF_RANGE = "period_out_of_range"
 NO_FORM_FOR_PERIOD = "no_form_for_period"
 
 
@@ -36,6 +39,19 @@ def period_of(text: str) -> Period:
         return Period.parse(text)
     except PeriodError as exc:
         raise Rejected([FieldError(field="period", code=BAD_PERIOD, message=str(exc))]) from exc
+
+
+def returnable_period_of(text: str, moment: dt.datetime) -> Period:
+    """The month of a path if a return can exist for it at ``moment``; Rejected on ``period`` otherwise.
+
+    The same rule as the app's (July 2022, when the mandate began, to the current month, London time):
+    every accepted revision is kept for ever, so a mistyped year is refused rather than stored.
+    """
+    period = period_of(text)
+    problem = unsendable_period_problem(period, moment)
+    if problem is not None:
+        raise Rejected([FieldError(field="period", code=PERIOD_OUT_OF_RANGE, message=problem)])
+    return period
 
 
 def form_in_force(catalogue: FormCatalogue, service_type: str, period: Period) -> FormDefinition:

@@ -10,10 +10,12 @@ from typing import Any
 
 import pytest
 import requests
+from local_store import Clock
 from sample_returns import care_home_values, home_care_values
 from tracker_server import API, add_provider, running_tracker
 from tracker_server import submission_body as submission
 
+from ct_desktop.collection_window import current_period, now_london
 from ct_desktop.period import Period
 
 CARE_HOME_SEPTEMBER = care_home_values()
@@ -318,6 +320,31 @@ def test_a_malformed_period_is_422_on_period(rose, period):
 def test_a_month_before_any_question_set_is_422_on_period(rose):
     assert error_fields(rose.put("1-101", "2024-01", submission(CARE_HOME_SEPTEMBER))) == {
         "period": "no_form_for_period"}
+
+
+def next_month() -> str:
+    return str(current_period(now_london()).next())
+
+
+@pytest.mark.parametrize("period", ["2099-01", "2999-12", "2022-06", "2021-12", "next month"])
+def test_a_month_after_this_one_or_before_the_mandate_is_refused_on_put_and_get(rose, period):
+    period = next_month() if period == "next month" else period
+    response = rose.put("1-101", period, submission(CARE_HOME_SEPTEMBER))
+    assert error_fields(response) == {"period": "period_out_of_range"}
+    assert "2022-07" in response.json()["message"]
+    assert error_fields(rose.get(f"/locations/1-101/returns/{period}")) == {"period": "period_out_of_range"}
+    assert rose.get("/locations/1-101/returns").json() == []
+
+
+def test_the_current_month_is_the_last_that_can_be_sent(db_path, tokens):
+    # 23:30 UTC on 30 September 2026 is already October in London.
+    clock = Clock(dt.datetime(2026, 9, 30, 23, 30, tzinfo=dt.UTC))
+    body = submission(CARE_HOME_SEPTEMBER)
+    with running_tracker(db_path, clock=clock) as base:
+        client = Client(base, tokens["rose"])
+        assert client.put("1-101", "2026-10", body).status_code == 201
+        assert error_fields(client.put("1-101", "2026-11", body)) == {"period": "period_out_of_range"}
+        client.close()
 
 
 def test_malformed_bodies_get_the_same_error_shape(rose):

@@ -93,7 +93,7 @@ def keyring_report() -> dict[str, Any]:
     import keyring
     from keyring.backend import get_all_keyring
 
-    from ct_desktop.credentials import what_to_install
+    from ct_desktop.credentials import keyring_problem, what_to_install
 
     found = []
     for entry in sorted(metadata.entry_points(group=KEYRING_ENTRY_POINTS), key=lambda e: e.name.lower()):
@@ -108,7 +108,8 @@ def keyring_report() -> dict[str, Any]:
         in_use = _class_path(backend)
         # Priority above 0, as keyring's chainer counts them: "fail" and an empty chainer keep nothing.
         usable = sorted({_class_path(ring) for ring in get_all_keyring() if ring.priority > 0})
-        problem = f"no keyring to keep the tracker token: {what_to_install()}" if in_use == NO_KEYRING else None
+        problem = (f"no keyring to keep the tracker token: {what_to_install()}" if in_use == NO_KEYRING
+                   else keyring_problem(backend))
     except Exception as exc:  # e.g. PYTHON_KEYRING_BACKEND naming a backend that does not exist
         in_use, usable, problem = None, [], f"the keyring cannot be used: {type(exc).__name__}: {exc}"
     return {"backend": in_use, "found": found, "usable": usable, "problem": problem}

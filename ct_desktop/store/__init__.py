@@ -13,6 +13,7 @@ from ct_desktop.store.errors import (
     StoreUnreadable,
     UnknownLocation,
     ValuesRefused,
+    WrongTracker,
 )
 from ct_desktop.store.locations import LocationUpsert
 from ct_desktop.store.store import Store, open_store, who
@@ -26,6 +27,7 @@ __all__ = [
     "StoreUnreadable",
     "UnknownLocation",
     "ValuesRefused",
+    "WrongTracker",
     "backups",
     "open_store",
     "who",

@@ -55,3 +55,7 @@ class LifecycleError(StoreError):
 
 class OutboxItemGone(StoreError):
     """The submission is no longer in the outbox (withdrawn by an edit, or already answered)."""
+
+
+class WrongTracker(StoreError):
+    """The submission is for another tracker than the one it was about to go to: it is not sent there."""

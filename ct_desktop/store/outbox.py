@@ -15,7 +15,7 @@ from ct_desktop.models import AcceptedRevision, HistoryAction, OutboxItem, Retur
 from ct_desktop.period import Period
 from ct_desktop.store.codec import from_json, parse_time, to_json, utc_text
 from ct_desktop.store.database import Database, reading, writing
-from ct_desktop.store.errors import OutboxItemGone, StoreError
+from ct_desktop.store.errors import OutboxItemGone, StoreError, WrongTracker
 from ct_desktop.store.receipts import find_receipt
 from ct_desktop.store.returns import add_history, draft_from_row
 
@@ -41,41 +41,112 @@ def list_items(db: Database, location_id: str | None = None) -> list[OutboxItem]
         return [_item(row) for row in db.query(sql + " ORDER BY o.id", params)]
 
 
-def next_due(db: Database, now: dt.datetime) -> list[OutboxItem]:
-    """Items to send now: due, not set aside, and each the oldest such item of its return."""
+def next_due(db: Database, now: dt.datetime, tracker_url: str | None = None) -> list[OutboxItem]:
+    """Items to send now: due, not set aside, and each the oldest such item of its return.
+
+    With ``tracker_url``, only the items for that tracker (or not bound to any yet).
+    """
     sql = _SELECT + """
         WHERE o.set_aside_reason IS NULL AND o.next_attempt_at <= ?
           AND NOT EXISTS (SELECT 1 FROM outbox e
-                          WHERE e.return_id = o.return_id AND e.set_aside_reason IS NULL AND e.id < o.id)
-        ORDER BY o.id"""
+                          WHERE e.return_id = o.return_id AND e.set_aside_reason IS NULL AND e.id < o.id)"""
+    params: list[Any] = [utc_text(now)]
+    if tracker_url is not None:
+        sql += " AND (o.tracker_url IS NULL OR o.tracker_url = ?)"
+        params.append(tracker_url)
     with reading(db):
-        return [_item(row) for row in db.query(sql, [utc_text(now)])]
+        return [_item(row) for row in db.query(sql + " ORDER BY o.id", params)]
 
 
-def begin_attempt(db: Database, submission_id: str, now: dt.datetime) -> OutboxItem:
+def bind_tracker(db: Database, submission_id: str, tracker_url: str) -> None:
+    """Record the tracker a queued submission is for, unless it is bound already."""
+    with writing(db):
+        db.execute("UPDATE outbox SET tracker_url = ? WHERE submission_id = ? AND tracker_url IS NULL",
+                   [tracker_url, submission_id])
+
+
+def begin_attempt(db: Database, submission_id: str, now: dt.datetime, tracker_url: str | None = None) -> OutboxItem:
     """Record, before the request leaves, that an attempt has begun; from now on the item is never withdrawn.
 
-    OutboxItemGone if an edit withdrew it meanwhile (then it must not be sent).
+    With ``tracker_url`` (the tracker it is about to go to), an item not bound yet is bound to it, and
+    WrongTracker is raised for an item bound to another one. OutboxItemGone if an edit withdrew it
+    meanwhile (then it must not be sent).
     """
     with writing(db):
         row = _row(db, submission_id)
         if row["set_aside_reason"] is not None:
             raise StoreError(f"submission {submission_id} is set aside ({row['set_aside_reason']}); it is not sent")
-        db["outbox"].update(row["id"], {"attempts": row["attempts"] + 1, "in_flight": 1,
-                                        "last_attempt_at": utc_text(now)})
+        changes: dict[str, Any] = {"attempts": row["attempts"] + 1, "in_flight": 1, "last_attempt_at": utc_text(now)}
+        if tracker_url is not None:
+            if row["tracker_url"] is not None and row["tracker_url"] != tracker_url:
+                raise WrongTracker(f"submission {submission_id} is for the tracker at {row['tracker_url']}, "
+                                   f"not {tracker_url}; it is not sent")
+            changes["tracker_url"] = tracker_url
+        db["outbox"].update(row["id"], changes)
         return item_by_submission(db, submission_id)  # type: ignore[return-value]
 
 
 def record_attempt_failure(
-    db: Database, submission_id: str, error: str, next_attempt_at: dt.datetime
+    db: Database, submission_id: str, error: str, next_attempt_at: dt.datetime, *, answered: bool = False
 ) -> OutboxItem:
-    """Record a failed attempt and when to try again (counting the attempt if begin_attempt was not called)."""
+    """Record a failed attempt and when to try again (counting the attempt if begin_attempt was not called).
+
+    ``answered``: the tracker itself answered (not the network, a timeout or a page on the way); only
+    those answers count towards setting the item aside.
+    """
     with writing(db):
         row = _row(db, submission_id)
         attempts = row["attempts"] if row["in_flight"] else row["attempts"] + 1
         db["outbox"].update(row["id"], {"attempts": attempts, "in_flight": 0, "last_error": error,
-                                        "next_attempt_at": utc_text(next_attempt_at)})
+                                        "next_attempt_at": utc_text(next_attempt_at),
+                                        "tracker_answers": row["tracker_answers"] + (1 if answered else 0)})
         return item_by_submission(db, submission_id)  # type: ignore[return-value]
+
+
+def find_item(db: Database, outbox_id: int) -> OutboxItem | None:
+    """The outbox item with that number (as ``ct-desktop outbox list`` shows it), or None."""
+    rows = list(db.query(_SELECT + " WHERE o.id = ?", [outbox_id]))
+    return _item(rows[0]) if rows else None
+
+
+def retry_set_aside(db: Database, submission_id: str, by: str, now: dt.datetime) -> OutboxItem:
+    """A person asks to send a set-aside submission again: due now, its count of the tracker's answers from none.
+
+    The same submission id is sent (the tracker answers a resend of what it already has with 200).
+    StoreError when it is not set aside.
+    """
+    with writing(db):
+        row = _row(db, submission_id)
+        if row["set_aside_reason"] is None:
+            raise StoreError("it is not set aside: it is sent with the next sync")
+        db["outbox"].update(row["id"], {"set_aside_reason": None, "set_aside_at": None, "tracker_answers": 0,
+                                        "next_attempt_at": utc_text(now)})
+        add_history(db, row["return_id"], now, by, HistoryAction.RETRIED,
+                    f"submission {submission_id[:8]} taken back into the outbox, to send again "
+                    f"(it had been set aside: {row['set_aside_reason']})")
+        return item_by_submission(db, submission_id)  # type: ignore[return-value]
+
+
+def dismiss_set_aside(db: Database, submission_id: str, by: str, now: dt.datetime) -> ReturnDraft:
+    """A person gives up a set-aside submission: it leaves the outbox and its return can be edited and sent again.
+
+    Its values stay, as a draft. StoreError when it is not set aside (a waiting item may be on its way).
+    """
+    with writing(db):
+        row = _row(db, submission_id)
+        if row["set_aside_reason"] is None:
+            raise StoreError("it is not set aside: only a set-aside return can be dismissed")
+        ret = _return_row(db, row["return_id"])
+        db.execute("DELETE FROM outbox WHERE id = ?", [row["id"]])
+        if ret["submission_id"] == submission_id:
+            db["returns"].update(ret["id"], {"state": str(ReturnState.DRAFT), "submission_id": None,
+                                             "updated_at": utc_text(now)})
+        reached = (" It may have reached the tracker: if so, the tracker says so when the return is sent again."
+                   if row["attempts"] else "")
+        add_history(db, ret["id"], now, by, HistoryAction.DISMISSED,
+                    f"submission {submission_id[:8]} dismissed (it had been set aside: {row['set_aside_reason']}); "
+                    f"the return can be edited and sent again.{reached}")
+        return draft_from_row(db, _return_row(db, ret["id"]))
 
 
 def set_aside(db: Database, submission_id: str, reason: str, now: dt.datetime) -> OutboxItem:
@@ -109,7 +180,7 @@ def mark_accepted(
         db["receipts"].insert({
             "location_id": ret["location_id"], "period": ret["period"], "revision": revision,
             "submission_id": submission_id, "accepted_at": accepted_at, "receipt": receipt,
-            "payload": row["payload"], "recorded_at": utc_text(now),
+            "payload": row["payload"], "recorded_at": utc_text(now), "tracker_url": row["tracker_url"],
         })
         db.execute("DELETE FROM outbox WHERE id = ?", [row["id"]])
         detail = f"accepted by the tracker as revision {revision} (receipt {receipt})"
@@ -231,4 +302,7 @@ def _item(row: dict[str, Any]) -> OutboxItem:
         last_attempt_at=parse_time(row["last_attempt_at"]),
         last_error=row["last_error"],
         set_aside_reason=row["set_aside_reason"],
+        outbox_id=row["id"],
+        tracker_answers=row["tracker_answers"],
+        tracker_url=row["tracker_url"],
     )

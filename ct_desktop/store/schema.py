@@ -12,6 +12,11 @@ Tables (version 1):
   history       who did what and when: field edits (key, old, new as shown) and lifecycle steps
   outbox        submissions waiting to be sent: frozen PUT body, attempts, next attempt, last error
   receipts      revisions the tracker accepted, with what was sent; never updated or deleted
+
+Later migrations:
+  _outbox_tracker_answers_and_tracker   outbox.tracker_answers (failed attempts the tracker itself answered,
+                the count that sets an item aside), outbox.tracker_url and receipts.tracker_url (the tracker a
+                submission is for, or was accepted by; NULL in rows made before)
 """
 
 from __future__ import annotations
@@ -112,8 +117,18 @@ def _v1_initial(db: Database) -> None:
     )
 
 
+def _outbox_tracker_answers_and_tracker(db: Database) -> None:
+    # Only the tracker's own answers count towards setting an item aside: the old attempt counts
+    # included the times the network was down, so every waiting item starts again from none.
+    db.execute("ALTER TABLE outbox ADD COLUMN tracker_answers INTEGER NOT NULL DEFAULT 0")
+    # A submission belongs to one tracker (its normalised root address); NULL: the data folder's own,
+    # bound to the tracker connected when it is first sent.
+    db.execute("ALTER TABLE outbox ADD COLUMN tracker_url TEXT")
+    db.execute("ALTER TABLE receipts ADD COLUMN tracker_url TEXT")
+
+
 # Append only. The position in the list is the version the migration brings the file to, minus one.
-MIGRATIONS: list[Callable[[Database], None]] = [_v1_initial]
+MIGRATIONS: list[Callable[[Database], None]] = [_v1_initial, _outbox_tracker_answers_and_tracker]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -6,6 +6,7 @@ committed transaction by the time it returns, so what the caller reports as save
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import sqlite3
@@ -30,6 +31,7 @@ from ct_desktop.models import (
 )
 from ct_desktop.paths import DataDirError, ensure_data_dir, resolve_data_dir
 from ct_desktop.period import Period
+from ct_desktop.settings import SettingsError, load_settings
 from ct_desktop.store import conflicts, lifecycle, locations, outbox, receipts, returns, tracker_copies
 from ct_desktop.store.backups import migrate_keeping_a_backup
 from ct_desktop.store.database import database_path, open_database, translate_error
@@ -220,7 +222,7 @@ class Store:
         location = self.location(location_id)
         lifecycle.refuse_unsendable_month(period, self.now())  # before the form: 2099 has none
         form = self.form_for(location, period)
-        return lifecycle.submit(self._db, location, period, form, who(by), self.now(), confirm_warnings)
+        return self._bound(lifecycle.submit(self._db, location, period, form, who(by), self.now(), confirm_warnings))
 
     @_translated
     def no_changes(self, location_id: str, period: Period, by: str) -> Submission:
@@ -228,7 +230,20 @@ class Store:
         location = self.location(location_id)
         lifecycle.refuse_unsendable_month(period, self.now())
         form = self.form_for(location, period)
-        return lifecycle.no_changes(self._db, location, period, form, who(by), self.now())
+        return self._bound(lifecycle.no_changes(self._db, location, period, form, who(by), self.now()))
+
+    def _bound(self, submission: Submission) -> Submission:
+        # A queued return is for the tracker this data folder is connected to, and for no other. Not
+        # connected yet: it is bound to the tracker it is first sent to.
+        try:
+            url = load_settings(self.path.parent).tracker_url
+        except SettingsError:
+            url = None  # the settings say so when they are read to send it; it is bound then
+        if not url:
+            return submission
+        outbox.bind_tracker(self._db, submission.item.submission_id, url)
+        item = outbox.item_by_submission(self._db, submission.item.submission_id)
+        return dataclasses.replace(submission, item=item) if item else submission
 
     @_translated
     def check_no_changes(
@@ -247,19 +262,39 @@ class Store:
         return outbox.list_items(self._db, location_id)
 
     @_translated
-    def next_due_outbox_items(self, now: dt.datetime | None = None) -> list[OutboxItem]:
-        """Items to send now: due, not set aside, one per return (the oldest)."""
-        return outbox.next_due(self._db, now or self.now())
+    def next_due_outbox_items(self, now: dt.datetime | None = None, tracker_url: str | None = None) -> list[OutboxItem]:
+        """Items to send now: due, not set aside, one per return (the oldest); with ``tracker_url``, only the
+        items for that tracker (or not bound to one yet)."""
+        return outbox.next_due(self._db, now or self.now(), tracker_url)
 
     @_translated
-    def begin_attempt(self, submission_id: str) -> OutboxItem:
-        """Call just before sending: from then on the item may have reached the tracker and is never withdrawn."""
-        return outbox.begin_attempt(self._db, submission_id, self.now())
+    def begin_attempt(self, submission_id: str, tracker_url: str | None = None) -> OutboxItem:
+        """Call just before sending: from then on the item may have reached the tracker and is never withdrawn.
+
+        With ``tracker_url``: binds an unbound item to that tracker; WrongTracker if it is for another.
+        """
+        return outbox.begin_attempt(self._db, submission_id, self.now(), tracker_url)
 
     @_translated
-    def record_attempt_failure(self, submission_id: str, error: str, next_attempt_at: dt.datetime) -> OutboxItem:
-        """A failed attempt: its error and when to try again."""
-        return outbox.record_attempt_failure(self._db, submission_id, error, next_attempt_at)
+    def record_attempt_failure(self, submission_id: str, error: str, next_attempt_at: dt.datetime, *,
+                               answered: bool = False) -> OutboxItem:
+        """A failed attempt: its error and when to try again; ``answered`` when the tracker itself answered."""
+        return outbox.record_attempt_failure(self._db, submission_id, error, next_attempt_at, answered=answered)
+
+    @_translated
+    def outbox_item(self, outbox_id: int) -> OutboxItem | None:
+        """The outbox item with that number, or None."""
+        return outbox.find_item(self._db, outbox_id)
+
+    @_translated
+    def retry_set_aside(self, submission_id: str, by: str) -> OutboxItem:
+        """Send a set-aside submission again (with the next sync), as ``by`` asked."""
+        return outbox.retry_set_aside(self._db, submission_id, who(by), self.now())
+
+    @_translated
+    def dismiss_set_aside(self, submission_id: str, by: str) -> ReturnDraft:
+        """Take a set-aside submission out of the outbox; its return is a draft again, to edit and send."""
+        return outbox.dismiss_set_aside(self._db, submission_id, who(by), self.now())
 
     @_translated
     def set_aside(self, submission_id: str, reason: str) -> OutboxItem:

@@ -11,12 +11,12 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import requests
 
 from ct_desktop import __version__
-from ct_desktop.sync.address import TrackerUrlError, api_base  # noqa: F401  (TrackerUrlError, still offered here)
+from ct_desktop.sync.address import TrackerUrlError, api_base, is_loopback  # noqa: F401  (TrackerUrlError, still offered here)
 
 # (connect, read) seconds: a care home's Wi-Fi can be slow, but a hung request must not hold the queue.
 DEFAULT_TIMEOUT = (10.0, 30.0)
@@ -104,6 +104,11 @@ class TrackerClient:
     def __post_init__(self) -> None:
         self.base = api_base(self.tracker_url)
         self.session.verify = True
+        if is_loopback(urlsplit(self.base).hostname or ""):
+            # This computer is reached directly: a proxy from HTTP_PROXY or the system settings would see
+            # the token in the clear (plain http is allowed only here).
+            self.session.trust_env = False
+            self.session.proxies.clear()
         self.session.headers.update({
             "User-Agent": USER_AGENT,
             "Accept": "application/json",
@@ -178,6 +183,10 @@ def classify(response: requests.Response, expect: tuple[int, ...]) -> tuple[int,
         return status, body
     details = body if isinstance(body, dict) else {}
     message = str(details.get("message") or f"the tracker answered {status}")
+    if (status == 429 or status >= 500) and not _trackers_error(details):
+        # A gateway or proxy on the way answered for it (an HTML 502 or 504 page): the tracker was not reached.
+        raise Unreachable(f"the tracker was not reached: something on the way answered {status} "
+                          f"({_content_type(response)}), not the tracker")
     if status == 429 or status >= 500:
         raise TransientError(f"the tracker is busy ({status}): {message}", _retry_after(response))
     if status == 401:
@@ -197,6 +206,16 @@ def classify(response: requests.Response, expect: tuple[int, ...]) -> tuple[int,
 
 
 _NO_JSON = object()
+
+
+def _trackers_error(details: Mapping[str, Any]) -> bool:
+    # The tracker's errors are JSON objects {"code": ..., "message": ...}.
+    return isinstance(details.get("code"), str) and isinstance(details.get("message"), str)
+
+
+def _content_type(response: requests.Response) -> str:
+    kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    return f"a {kind} page" if kind else "no content type"
 
 
 def _json_body(response: requests.Response) -> Any:

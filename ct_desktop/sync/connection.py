@@ -13,12 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from ct_desktop.credentials import clear_token, load_token, save_token
-from ct_desktop.models import Location
+from ct_desktop.models import Location, OutboxItem
 from ct_desktop.paths import resolve_data_dir
 from ct_desktop.safe_text import printable
 from ct_desktop.settings import load_settings, save_settings
 from ct_desktop.store import Store, StoreError, open_store
 from ct_desktop.sync.address import TrackerUrlError, canonical_tracker_url
+from ct_desktop.sync.binding import APP_ADVICE, CLI_ADVICE, returns_for_another_tracker, waiting_text
 from ct_desktop.sync.client import SyncError, TrackerClient, TransientError, Unauthorized
 from ct_desktop.sync.history import pull_history
 
@@ -28,6 +29,24 @@ log = logging.getLogger(__name__)
 
 class ConnectError(Exception):
     """Connecting did not work; the message says why in one line, and nothing was saved."""
+
+
+class OtherTrackerWaiting(ConnectError):
+    """Returns of this data folder wait for (or were set aside by) another tracker: connecting is refused.
+
+    ``tracker_url`` is the tracker they are for, ``items`` the outbox items. ``str()`` gives the
+    command line's advice, ``app_text()`` the app's.
+    """
+
+    def __init__(self, tracker_url: str, new_url: str, items: list[OutboxItem]):
+        self.tracker_url = tracker_url
+        self.new_url = new_url
+        self.items = items
+        super().__init__(waiting_text(items, tracker_url, new_url, CLI_ADVICE))
+
+    def app_text(self) -> str:
+        """The same refusal with what to do in the app."""
+        return waiting_text(self.items, self.tracker_url, self.new_url, APP_ADVICE)
 
 
 class NotConnected(Exception):
@@ -55,6 +74,9 @@ def connect(data_dir: str | os.PathLike[str] | None, tracker_url: str, token: st
         raise ConnectError("no usable token was given: paste the token the tracker gave you, on one line")
     settings = load_settings(folder)
     with open_store(folder) as store:
+        waiting = returns_for_another_tracker(store, settings.tracker_url, url)
+        if waiting:
+            raise OtherTrackerWaiting(waiting[0].tracker_url or str(settings.tracker_url), url, waiting)
         client = TrackerClient(url, token)
         try:
             found = _fetch_locations(client, url)

@@ -25,7 +25,8 @@ from typing import Any
 from ct_desktop.credentials import CredentialsUnavailable, clear_token
 from ct_desktop.models import OutboxItem
 from ct_desktop.paths import resolve_data_dir
-from ct_desktop.store import OutboxItemGone, Store, StoreError, open_store
+from ct_desktop.store import OutboxItemGone, Store, StoreError, WrongTracker, open_store
+from ct_desktop.sync.address import canonical_tracker_url
 from ct_desktop.sync.client import (
     Acceptance,
     Conflict,
@@ -77,6 +78,8 @@ class OutboxEngine:
         self._rng = rng or random.Random()
         self._policy = policy
         self._on_unauthorized = on_unauthorized
+        # The tracker this engine sends to: items bound to another one are never sent here.
+        self._tracker_url = canonical_tracker_url(client.tracker_url)
 
     def run_once(self, progress: Callable[[str], None] | None = None, *,
                  include_waiting: bool = False) -> SyncReport:
@@ -139,14 +142,17 @@ class OutboxEngine:
     # One item ------------------------------------------------------------------------------------
 
     def _due(self, include_waiting: bool) -> list[OutboxItem]:
-        return self._store.next_due_outbox_items(_END_OF_TIME if include_waiting else self._clock())
+        return self._store.next_due_outbox_items(_END_OF_TIME if include_waiting else self._clock(),
+                                                 self._tracker_url)
 
     def _send(self, item: OutboxItem, run: _Run) -> None:
         sid = item.submission_id
         try:
-            began = self._store.begin_attempt(sid)
+            began = self._store.begin_attempt(sid, self._tracker_url)
         except OutboxItemGone:
             return  # withdrawn by an edit since the list was read: it must not be sent
+        except WrongTracker:
+            return  # bound to another tracker meanwhile: never sent here
         except StoreError:
             if self._still_sendable(sid):
                 raise
@@ -154,7 +160,7 @@ class OutboxEngine:
         try:
             answer = self._client.put_return(item.location_id, str(item.period), item.payload)
         except SyncError as exc:
-            self._record_failure(item, began.attempts, exc, run)
+            self._record_failure(began, exc, run)
             return
         self._record_acceptance(item, answer, run)
 
@@ -170,13 +176,13 @@ class OutboxEngine:
         log.info("%s %s accepted as revision %s (%s)", item.location_id, item.period, kept.revision, kept.receipt)
         run.accepted.append((item.location_id, str(item.period), kept.revision, kept.receipt))
 
-    def _record_failure(self, item: OutboxItem, attempts: int, exc: SyncError, run: _Run) -> None:
+    def _record_failure(self, item: OutboxItem, exc: SyncError, run: _Run) -> None:
         sid = item.submission_id
         log.info("%s %s not sent: %s", item.location_id, item.period, exc)
         run.last_error = str(exc)
         try:
             if isinstance(exc, TransientError):
-                self._retry_later(sid, attempts, exc, run)
+                self._retry_later(item, exc, run)
             elif isinstance(exc, Unauthorized):
                 # The item did nothing wrong: it stays due, for when the token is given again.
                 self._store.record_attempt_failure(sid, str(exc), self._clock())
@@ -194,15 +200,18 @@ class OutboxEngine:
         except OutboxItemGone:
             pass  # answered meanwhile by another sender
 
-    def _retry_later(self, sid: str, attempts: int, exc: TransientError, run: _Run) -> None:
+    def _retry_later(self, item: OutboxItem, exc: TransientError, run: _Run) -> None:
         # Only failures the tracker itself answered count towards giving up: a network that is down for
-        # a week, or a tracker asking to wait, says nothing about the item.
+        # a week, a gateway's error page, or a tracker asking to wait, says nothing about the item.
+        sid = item.submission_id
         answered = not isinstance(exc, Unreachable) and exc.retry_after is None
-        if answered and attempts >= self._policy.max_attempts:
-            self._store.set_aside(sid, f"no success after {attempts} attempts; the last: {exc}")
+        answers = item.tracker_answers + (1 if answered else 0)
+        if answered and answers >= self._policy.max_attempts:
+            self._store.set_aside(sid, f"no success after {answers} attempts; the last: {exc}")
         else:
-            wait = self._policy.delay(attempts, exc.retry_after, self._rng)
-            self._store.record_attempt_failure(sid, str(exc), self._clock() + dt.timedelta(seconds=wait))
+            wait = self._policy.delay(item.attempts, exc.retry_after, self._rng)
+            self._store.record_attempt_failure(sid, str(exc), self._clock() + dt.timedelta(seconds=wait),
+                                               answered=answered)
         if isinstance(exc, Unreachable):
             run.offline = run.stopped = True
         elif exc.retry_after is not None:

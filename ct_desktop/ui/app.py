@@ -50,6 +50,20 @@ def ask_to_continue(title: str, text: str) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
+DATA_FOLDER_ADVICE = ("Check that the folder and the drive it is on are there and that you may write to them "
+                      "(a full or read-only drive, or a folder of another user, stops ct-desktop), or start "
+                      "ct-desktop with --data-dir and a folder you can write to. Nothing has been changed.")
+
+
+def report_unusable_data_folder(exc: DataDirError, report: Reporter | None = None) -> None:
+    """Say in a message box that the data folder cannot be used, before anything else of the app starts."""
+    if QApplication.instance() is None:
+        prepare_high_dpi()
+        QApplication(sys.argv[:1])
+    (report or show_startup_error)("Cannot use the data folder", f"ct-desktop has not started: {exc}.",
+                                   DATA_FOLDER_ADVICE)
+
+
 def store_error_text(exc: StoreError) -> tuple[str, str]:
     """(text, detail) for a store that cannot be opened, naming the files and what to do."""
     if isinstance(exc, StoreUnreadable):
@@ -67,7 +81,7 @@ def open_context(data_dir: Path | None, report: Reporter | None = None, ask: Ask
     try:
         folder = ensure_data_dir(resolve_data_dir(data_dir))
     except DataDirError as exc:
-        report("Cannot use the data folder", str(exc), "")
+        report("Cannot use the data folder", f"ct-desktop has not started: {exc}.", DATA_FOLDER_ADVICE)
         return None
     try:
         store = open_store(folder, full_check_when_due=False)  # a due full check runs in the background
@@ -102,10 +116,12 @@ def run_app(data_dir: Path | None) -> int:
     if context is None:
         instance.release()
         return EXIT_CANNOT_START
+    first_run = not context.settings.first_run_done  # the first run asks who is working itself
     session = AppSession(app, instance, context, lambda: open_context(data_dir, show_startup_error,
-                                                                      ask_to_continue), _show_sized)
+                                                                      ask_to_continue), _show_sized,
+                         ask_who=not first_run)
     try:
-        if not context.settings.first_run_done and not _first_run(context):
+        if first_run and not _first_run(context):
             return 0
         window = session.open_window()  # imports the main window: after the first run, nothing to build before
         if os.environ.get(EXIT_AFTER_START_ENV):
@@ -154,6 +170,9 @@ def _show_sized(window: QWidget) -> None:
     screen = QApplication.primaryScreen()
     available = screen.availableGeometry() if screen is not None else None
     if available is None or available.width() <= 1400 or available.height() <= 800:
+        if available is not None:
+            # Without a window manager "maximised" does nothing: the window is given the screen itself.
+            window.setGeometry(available)
         window.showMaximized()
         return
     window.resize(min(1280, int(available.width() * 0.9)), min(860, int(available.height() * 0.9)))

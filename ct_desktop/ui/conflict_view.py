@@ -129,8 +129,9 @@ class ConflictView(QWidget):
             if differing:
                 self.explanation.setText(
                     f"{conflict_summary(draft)} Choose, for each answer, which to keep: yours, or the tracker's "
-                    f"({count_text(differing, 'answer')} differ). Nothing changes until you press “Apply "
-                    "choices”; then send the return, so that the tracker has the answers you chose.")
+                    f"({count_text(differing, 'answer')} {'differs' if differing == 1 else 'differ'}). Nothing "
+                    "changes until you press “Apply choices”; then send the return, so that the tracker has the "
+                    "answers you chose.")
             else:
                 self.explanation.setText(f"{conflict_summary(draft)} Your answers now match the tracker's copy: "
                                          "send the return to confirm them, or go back to the form.")

@@ -117,7 +117,10 @@ class ConnectPanel(QWidget):
         if not shiboken6.isValid(self):
             return
         self._set_busy(False)
-        show_message(self.message, f"Not connected: {exc}")
+        # Returns waiting for another tracker: the refusal says what to do in the app's own words.
+        app_text = getattr(exc, "app_text", None)
+        text = app_text() if callable(app_text) else str(exc)
+        show_message(self.message, f"Not connected: {text}")
         self.token_edit.setFocus()
 
     def _set_busy(self, busy: bool) -> None:

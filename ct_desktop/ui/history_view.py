@@ -37,6 +37,7 @@ ACTION_WORDS = {
     HistoryAction.WITHDRAWN: "Withdrawn", HistoryAction.NEW_REVISION: "New revision",
     HistoryAction.SET_ASIDE: "Set aside", HistoryAction.ACCEPTED: "Accepted", HistoryAction.REJECTED: "Refused",
     HistoryAction.CONFLICT: "Conflict", HistoryAction.RESOLVED: "Conflict resolved",
+    HistoryAction.RETRIED: "Sent again", HistoryAction.DISMISSED: "Dismissed",
 }
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QInputDialog,
+    QDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -31,6 +31,7 @@ from ct_desktop.settings import SettingsError
 from ct_desktop.store import StoreError, who
 from ct_desktop.ui.context import AppContext
 from ct_desktop.ui.home_view import HomeView
+from ct_desktop.ui.shift import shift_prompt
 from ct_desktop.ui.shortcuts_help import SHORTCUTS, shortcuts_html
 from ct_desktop.ui.sync_controller import SyncController
 from ct_desktop.ui.sync_status import SyncProblemsDialog, SyncStatusWidget
@@ -53,8 +54,10 @@ class MainWindow(QMainWindow):
         self._closed = False
         self.page: QWidget | None = None  # the open form or conflict view
         self.dialog: QWidget | None = None  # the last non-modal dialog opened (tests look at it)
+        self.shift_prompt: QDialog | None = None  # "Who is working?", while it is open
         self.setWindowTitle(APP_DISPLAY_NAME)
-        self.setMinimumSize(640, 400)  # 1366x768 at 150% leaves about 910x480 logical pixels
+        # No fixed minimum: the layouts' own (the largest page's) is the smallest size at which nothing
+        # overlaps, and stays under 1024x600 (1366x768 at 150% leaves about 910x480 logical pixels).
         self.sync = SyncController(context, self, use_network_information=use_network_information)
         self.home = HomeView(context)
         self._history: HistoryView | None = None
@@ -295,19 +298,25 @@ class MainWindow(QMainWindow):
         self.dialog = open_dialog(AddLocationDialog(self._context, self))
 
     def change_person(self) -> None:
-        """Ask who is working this shift (recorded with every change)."""
-        dialog = QInputDialog(self)
-        dialog.setWindowTitle("Who is working?")
-        dialog.setLabelText("Your name or initials (recorded with every change):")
-        dialog.setTextValue(self._context.settings.person or "")
-        dialog.textValueSelected.connect(self._set_person)
-        self.dialog = open_dialog(dialog)
+        """Ask who is working this shift (recorded with every change); the last name is ready for Enter."""
+        if self.shift_prompt is not None and self.shift_prompt.isVisible():
+            self.shift_prompt.activateWindow()
+            return
+        self.shift_prompt = shift_prompt(self, self._context.settings.person, self._set_person)
+        self.shift_prompt.finished.connect(lambda _result: self._prompt_closed())
+        self.dialog = self.shift_prompt
+
+    def _prompt_closed(self) -> None:
+        self.shift_prompt = None
+        if not self._closed:
+            self.activateWindow()  # without a window manager nothing else gives the keyboard back
 
     def _set_person(self, text: str) -> None:
         try:
             self._context.update_settings(person=who(text))
         except (StoreError, SettingsError, OSError) as exc:
-            QMessageBox.warning(self, "Name not changed", str(exc))
+            self.dialog = open_dialog(QMessageBox(QMessageBox.Icon.Warning, "Name not changed",
+                                                  f"{str(exc)[:1].upper()}{str(exc)[1:]}.", parent=self))
 
     def _show_person(self) -> None:
         person = self._context.settings.person or "nobody"
@@ -369,6 +378,8 @@ class MainWindow(QMainWindow):
         """Stop syncing, let running work finish, close the store: nothing is left running."""
         if not self._closed:
             self._closed = True
+            if self.shift_prompt is not None:
+                self.shift_prompt.reject()
             self.statusBar().addWidget(QLabel("Finishing… (a send in progress is allowed to end)"))
             self.stack.setCurrentWidget(self.home)  # an open form saves what was typed as it hides
             self.sync.stop()

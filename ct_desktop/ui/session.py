@@ -4,6 +4,8 @@
 - The upkeep (``backups.keep_up``: the full integrity check when due, then a backup when due) runs on
   the task runner's worker, a few seconds after the start and every hour after (it does nothing until
   something is due): a backup a day while the app runs, and at the start when the last is over a day old.
+- "Who is working?" is asked once the window is up, again after four hours idle and when the computer
+  wakes from sleep (ct_desktop/ui/shift.py), so each shift's changes carry the right name.
 - File > Restore from backup…: the window closes (its store with it), the backup is restored, and the
   window opens again on the restored store.
 """
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from ct_desktop.store import StoreError, backups
 from ct_desktop.ui.context import AppContext
+from ct_desktop.ui.shift import ShiftWatch
 from ct_desktop.ui.single_instance import SingleInstance
 from ct_desktop.ui.theme import open_dialog
 
@@ -46,9 +49,12 @@ class AppSession(QObject):
 
     def __init__(self, app: QApplication, instance: SingleInstance, context: AppContext,
                  reopen: Callable[[], AppContext | None], show: Callable[[QWidget], None],
-                 make_window: Callable[[AppContext], MainWindow] | None = None) -> None:
+                 make_window: Callable[[AppContext], MainWindow] | None = None, *, ask_who: bool = False) -> None:
         super().__init__()
         self._make_window = make_window
+        self._ask_who = ask_who  # the app's own start asks "Who is working?"; tests that open windows do not
+        self.shift_watch = ShiftWatch(self)
+        self.shift_watch.handover_due.connect(self.ask_who_is_working)
         self.app = app
         self.context = context
         self.window: MainWindow | None = None
@@ -73,7 +79,17 @@ class AppSession(QObject):
         QTimer.singleShot(UPKEEP_FIRST_MS, self.keep_up)
         self._upkeep.start()
         _announce(f"{SHOWN_LINE}: {window.windowTitle()}")
+        if self._ask_who:
+            self._ask_who = False  # once per start: a window reopened on a restored backup has the same person
+            self.ask_who_is_working()
+            self.shift_watch.start()
         return window
+
+    def ask_who_is_working(self, _why: str = "") -> None:
+        """At the start, after four hours idle, after sleep: the last name ready to confirm with Enter."""
+        if self.window is not None:
+            self.window.change_person()
+            self.shift_watch.reset()
 
     def bring_forward(self) -> None:
         """A second start asked for this window: show it, raise it, give it the focus."""
@@ -139,6 +155,7 @@ class AppSession(QObject):
     def close(self) -> None:
         """The end of the app: stop the upkeep, close the store, give the folder back."""
         self._upkeep.stop()
+        self.shift_watch.stop()
         self.context.tasks.shutdown()
         self.context.store.close()
         self._instance.release()

@@ -34,6 +34,7 @@ from ct_desktop import __version__
 from ct_desktop.settings import MAX_SYNC_INTERVAL, MIN_SYNC_INTERVAL, SettingsError
 from ct_desktop.store import StoreError, who
 from ct_desktop.sync.address import TrackerUrlError, canonical_tracker_url
+from ct_desktop.sync.binding import APP_ADVICE, returns_for_another_tracker, waiting_text
 from ct_desktop.ui.connect_panel import ConnectDialog
 from ct_desktop.ui.context import AppContext
 from ct_desktop.ui.theme import error_label, muted, open_dialog, show_message
@@ -147,6 +148,12 @@ class SettingsDialog(QDialog):
             url = canonical_tracker_url(text) if text else None
         except TrackerUrlError as exc:
             raise SettingsError(f"Tracker address: {exc}") from exc
+        current = self._context.settings.tracker_url
+        if url and url != current:
+            waiting = returns_for_another_tracker(self._context.store, current, url)
+            if waiting:
+                tracker = waiting[0].tracker_url or str(current)
+                raise SettingsError(f"Tracker address: {waiting_text(waiting, tracker, url, APP_ADVICE)}")
         try:
             person = who(self.person_edit.text())
         except StoreError as exc:

@@ -41,8 +41,12 @@ PROBLEM_WORDS = {"set_aside": "Set aside", "rejected": "Refused", "conflict": "C
 
 
 def status_words(status: SyncStatus, now: dt.datetime | None = None) -> str:
-    """The status line, e.g. 'Offline · 2 queued, will try again · last sync 10:42'."""
-    queued = f"{status.queued} queued" if status.queued else "nothing queued"
+    """The status line, e.g. 'Offline · 2 waiting to send when the tracker can be reached · last sync 10:42'.
+
+    Being offline is normal: what waits for the network is "waiting to send", not a problem; "last sync" is the
+    last run that reached the tracker.
+    """
+    queued = f"{status.queued} waiting to send" if status.queued else "nothing waiting to send"
     if status.running:
         return f"Sending… {status.detail}".strip()
     last = f" · last sync {time_text(status.last_sync, now)}" if status.last_sync else ""
@@ -51,7 +55,7 @@ def status_words(status: SyncStatus, now: dt.datetime | None = None) -> str:
     if status.connection == TOKEN_NEEDED:
         return f"The tracker refused the token: connect again · {queued}"
     if status.connection == OFFLINE:
-        return f"Offline · {queued}, will try again{last}"
+        return f"Offline · {queued}{' when the tracker can be reached' if status.queued else ''}{last}"
     if status.connection == ONLINE:
         sent = "nothing waiting" if status.problems else "all sent"
         return f"Online · {queued if status.queued else sent}{last}"

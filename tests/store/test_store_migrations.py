@@ -77,7 +77,44 @@ def check_data_of_version_1(store) -> None:
     assert store.location("1-202").local_authority == "York"
 
 
-CHECKS = {1: check_data_of_version_1}
+# The version that counts the tracker's answers and binds submissions to their tracker (looked up, not
+# numbered here: other migrations may come before it).
+TRACKER_BOUND = schema.MIGRATIONS.index(schema._outbox_tracker_answers_and_tracker) + 1
+TRAINING = "http://127.0.0.1:8765"
+
+
+def _with_tracker_columns(rows: list[tuple[str, list]]) -> list[tuple[str, list]]:
+    # The same rows, the outbox's and the receipts' with the columns this version added.
+    changed = []
+    for sql, params in rows:
+        if sql.startswith("INSERT INTO outbox"):
+            sql = sql.replace("last_error)", "last_error, tracker_answers, tracker_url)").replace("?)", "?,?,?)")
+            params = [*params, 1, TRAINING]
+        elif sql.startswith("INSERT INTO receipts"):
+            sql = sql.replace("recorded_at)", "recorded_at, tracker_url)").replace("?)", "?,?)")
+            params = [*params, TRAINING]
+        changed.append((sql, params))
+    return changed
+
+
+def check_data_of_tracker_bound(store) -> None:
+    check_data_of_version_1(store)
+    [item] = store.outbox_items()
+    assert (item.tracker_answers, item.tracker_url) == (1, TRAINING)
+    [row] = store._db.query("SELECT tracker_url FROM receipts")
+    assert row["tracker_url"] == TRAINING
+
+
+def test_the_attempts_counted_before_count_no_answers_of_the_tracker_and_bind_to_no_tracker(isolated_data_dir):
+    isolated_data_dir.mkdir()
+    build_database_at(isolated_data_dir / DB_FILENAME, TRACKER_BOUND - 1)
+    with open_store(isolated_data_dir) as store:
+        [item] = store.outbox_items()
+        assert (item.attempts, item.tracker_answers, item.tracker_url) == (2, 0, None)
+
+
+DATA_AT_VERSION[TRACKER_BOUND] = _with_tracker_columns(DATA_AT_VERSION[1])
+CHECKS = {1: check_data_of_version_1, TRACKER_BOUND: check_data_of_tracker_bound}
 
 
 def test_every_migration_is_listed_with_its_data_and_checks():

@@ -7,7 +7,9 @@ Each request the proxy receives takes the next fault from a plan (a list, or a s
 - ``delay``: held for ``delay_seconds`` before forwarding (longer than the client's read timeout);
 - ``500``, ``503``, ``429``: answered by the proxy itself, 503/429 with ``Retry-After``;
 - ``cut``: forwarded (the tracker commits), then the connection is closed before any answer is sent;
-- ``html``: a 200 HTML page, as a Wi-Fi login page would give.
+- ``html``: a 200 HTML page, as a Wi-Fi login page would give;
+- ``502html``, ``504html``: an HTML error page, as a gateway in front of the tracker gives when the
+  tracker is not there.
 
 It binds an ephemeral port and serves in a thread; use it as a context manager.
 """
@@ -24,7 +26,7 @@ from collections.abc import Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-FAULTS = ("pass", "drop", "delay", "500", "503", "429", "cut", "html")
+FAULTS = ("pass", "drop", "delay", "500", "503", "429", "cut", "html", "502html", "504html")
 
 
 class FaultPlan:
@@ -114,6 +116,11 @@ class _ProxyHandler(BaseHTTPRequestHandler):
             return
         if fault == "html":
             self._answer(200, b"<html><body>Sign in to the Wi-Fi</body></html>", "text/html")
+            return
+        if fault in ("502html", "504html"):
+            status = int(fault[:3])
+            self._answer(status, f"<html><body><h1>{status} Bad Gateway</h1></body></html>".encode(),
+                         "text/html; charset=utf-8")
             return
         if fault == "delay":
             time.sleep(self.proxy.delay_seconds)

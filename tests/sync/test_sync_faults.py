@@ -1,6 +1,6 @@
 """Many returns through a proxy that drops, delays, fails, rate-limits, cuts answers after the tracker has
-committed, and serves Wi-Fi login pages: in the end each return is on the tracker exactly once and
-accepted here with its revision and receipt."""
+committed, and serves Wi-Fi login pages and gateway error pages: in the end each return is on the tracker
+exactly once and accepted here with its revision and receipt."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ from ct_tracker.database import TrackerDatabase
 LOCATIONS = [Location(f"1-10{n}", f"Care Home {n}", "care_home") for n in range(1, 4)]
 LOCATIONS += [Location(f"1-20{n}", f"Home Care {n}", "home_care") for n in range(1, 4)]
 MONTHS = [Period(2026, month) for month in range(4, 9)]  # April to August: no flu questions
-WEIGHTS = {"pass": 4, "drop": 1, "delay": 1, "500": 1, "503": 1, "429": 1, "cut": 1, "html": 1}
+WEIGHTS = {"pass": 4, "drop": 1, "delay": 1, "500": 1, "503": 1, "429": 1, "cut": 1, "html": 1, "502html": 1,
+           "504html": 1}
 MAX_RUNS = 400
 
 

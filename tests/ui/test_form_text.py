@@ -88,16 +88,16 @@ def test_what_each_question_and_the_summary_show():
     beds = present.row_messages(CARE, "beds_occupied", checked, {}, {"beds_occupied": ["too many"]})
     assert beds[0][0] == "error" and "add up to 55" in beds[0][1]
     assert beds[1] == ("tracker", "too many")
-    assert present.row_messages(CARE, "beds_max_capacity", checked, {}, {}) == [
-        ("related_error", "Part of an error shown under “Beds occupied”.")]
+    assert present.row_messages(CARE, "beds_max_capacity", checked, {}, {}) == []  # shown once, at occupied
+    assert present.related_severity("beds_max_capacity", checked) == "error"
     assert present.row_messages(CARE, "hours_agency", checked, {}, {}) == []  # "required" is for the summary
     entries = present.panel_entries(CARE, checked, {"covid_vacc_agency": "no good"})
     assert [(e.group, e.key) for e in entries] == [("fix", "covid_vacc_agency"), ("fix", "beds_occupied"),
                                                    ("answer", "hours_agency")]
     assert entries[2].text == "Hours worked by agency or bank staff"
     assert present.section_status(CARE.sections[0], checked, ()) == "Beds: 1 error"
-    assert present.section_status(CARE.sections[4], checked, ()) == "Hours worked: 1 to answer"
-    assert present.section_status(CARE.sections[6], checked, ()) == "Visiting: done"
+    assert present.section_status(CARE.sections[2], checked, ()) == "Hours worked: 1 to answer"
+    assert present.section_status(CARE.sections[4], checked, ()) == "Visiting: done"
 
 
 def test_ready_to_send_only_without_errors_and_with_warnings_confirmed():
