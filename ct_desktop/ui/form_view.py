@@ -44,11 +44,12 @@ from ct_desktop.ui.field_row import FieldRow, SectionBox, guidance_html, wrapped
 from ct_desktop.ui.field_text import answer_text, brief_moment, due_text, requirement, short_time, state_text
 from ct_desktop.ui.findings_panel import FindingsPanel, WrappingDelegate
 from ct_desktop.ui.form_banner import ERROR, banner_for
-from ct_desktop.ui.form_style import ERROR_RED, RETURN_VIEW_STYLE
+from ct_desktop.ui.form_style import style_return_view
 from ct_desktop.ui.keyboard import RegionCycler, add_shortcut, focused_within, owner_of
 from ct_desktop.ui.return_header import Banner, ReturnHeader
+from ct_desktop.ui.theme import ERROR_TONE, ink
 
-LEGEND = ("<span style='color:#b3261e'>*</span> marks a question that needs an answer: give a number, or tick "
+LEGEND = ("<b>*</b> marks a question that needs an answer: give a number, or tick "
           "“Not known” (Alt+N) if you cannot find it out. A blank box is not an answer; 0 is. Each answer is "
           "saved as soon as you press Tab or Enter (which move on to the next box) or leave the box; Ctrl+Z "
           "undoes the last saved change.")
@@ -81,7 +82,7 @@ class ReturnFormView(QWidget):
         self._opened = False
         self.conflict_dialog: QDialog | None = None  # the comparison, while it is open
         self.setObjectName("returnFormView")
-        self.setStyleSheet(RETURN_VIEW_STYLE)
+        style_return_view(self)
         self._build()
         self._install_shortcuts()
         context.events.return_changed.connect(self._return_changed)
@@ -179,7 +180,15 @@ class ReturnFormView(QWidget):
         question_heading = QLabel("This question")
         question_heading.setObjectName("navHeading")
         side_layout.addWidget(question_heading)
-        side_layout.addWidget(self.question_panel)
+        # Long guidance scrolls in its own area rather than pushing the lists above it over each other.
+        question_area = QScrollArea()
+        question_area.setObjectName("questionArea")
+        question_area.setWidgetResizable(True)
+        question_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        question_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        question_area.setWidget(self.question_panel)
+        question_area.setMinimumHeight(self.fontMetrics().lineSpacing() * 3)
+        side_layout.addWidget(question_area)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(side)
         splitter.addWidget(self.form_scroll)
@@ -558,7 +567,8 @@ class ReturnFormView(QWidget):
                 parts.append(guidance_html(row.item))
             if row.last_month.text():
                 parts.append(escape(row.last_month.text()))
-            parts += [f"<span style='color:{ERROR_RED}'>{escape(line)}</span>" for line in row.message_texts()]
+            error = ink(ERROR_TONE, self.palette()).name()  # from the palette in use, as the rest of the form
+            parts += [f"<span style='color:{error}'>{escape(line)}</span>" for line in row.message_texts()]
             text = "<br>".join(parts)
         if self.question_panel.text() != text:
             self.question_panel.setText(text)

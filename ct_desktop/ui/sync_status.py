@@ -34,9 +34,9 @@ from ct_desktop.ui.sync_controller import (
     Problem,
     SyncStatus,
 )
-from ct_desktop.ui.theme import muted
+from ct_desktop.ui.theme import follow_palette, ink, muted
 
-DOT_COLOURS = {ONLINE: "#1e8e3e", OFFLINE: "#b06000", NOT_CONNECTED: "#5f6368", TOKEN_NEEDED: "#c5221f"}
+DOT_TONES = {ONLINE: "green", OFFLINE: "amber", NOT_CONNECTED: "neutral", TOKEN_NEEDED: "red"}  # see ui.theme
 PROBLEM_WORDS = {"set_aside": "Set aside", "rejected": "Refused", "conflict": "Conflict", "error": "Not sent yet"}
 
 
@@ -79,7 +79,8 @@ class SyncStatusWidget(QWidget):
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.problems_button = QPushButton()
         self.problems_button.setFlat(True)
-        self.problems_button.setStyleSheet("QPushButton { color: #8a1111; font-weight: bold; padding: 0 6px; }")
+        follow_palette(self.problems_button, lambda palette: f"QPushButton {{ color: {ink('red', palette).name()}; "
+                       "font-weight: bold; padding: 0 6px; }")
         self.problems_button.clicked.connect(self.problems_requested.emit)
         self.connect_button = QPushButton("Connect…")
         self.connect_button.clicked.connect(self.connect_requested.emit)
@@ -104,8 +105,8 @@ class SyncStatusWidget(QWidget):
         self.text.setText(words)
         tip = status.summary + (f"\n{status.detail}" if status.detail and not status.running else "")
         self.text.setToolTip(tip.strip())
-        colour = "#1a73e8" if status.running else DOT_COLOURS.get(status.connection, "#5f6368")
-        self.dot.setStyleSheet(f"color: {colour}; font-size: 14pt;")
+        tone = "accent" if status.running else DOT_TONES.get(status.connection, "neutral")
+        follow_palette(self.dot, lambda palette: f"color: {ink(tone, palette).name()}; font-size: 14pt;")
         count = len(status.problems)
         self.problems_button.setVisible(count > 0)
         self.problems_button.setText(f"⚠ {count} problem{'s' if count != 1 else ''}…")
