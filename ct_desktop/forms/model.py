@@ -362,8 +362,8 @@ class Grid:
 
     def keys_down(self) -> tuple[str, ...]:
         """The field keys of the cells, column by column (the order Enter follows)."""
-        return tuple(row.cells[column] for column in range(len(self.columns)) for row in self.rows
-                     if row.cells[column] is not None)  # type: ignore[misc]
+        return tuple(key for column in range(len(self.columns)) for row in self.rows
+                     if (key := row.cells[column]) is not None)
 
     def column_keys(self, column: int) -> tuple[str, ...]:
         """The field keys of one column, top to bottom."""

@@ -61,7 +61,7 @@ class ConflictView(QWidget):
         self.take_all = QPushButton("Use all of the tracker's")
         self.keep_all.clicked.connect(lambda: self.grid.choose_all(OURS))
         self.take_all.clicked.connect(lambda: self.grid.choose_all(THEIRS))
-        self.grid = ComparisonGrid()
+        self.grid: ComparisonGrid = ComparisonGrid()
         self.grid.choice_changed.connect(self._update_buttons)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)

@@ -349,7 +349,7 @@ class YesNoEditor(AnswerEditor):
         self.clear.setToolTip("Leave this question blank (not answered)")
         self.clear.setAutoDefault(False)
         self.clear.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Delete clears from the keyboard
-        self.group.buttonToggled.connect(lambda _button, checked: checked and self._input_changed())
+        self.group.buttonToggled.connect(lambda _button, checked: self._input_changed() if checked else None)
         self.clear.clicked.connect(self._clear_clicked)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -442,7 +442,7 @@ class ChoicesEditor(AnswerEditor):
 
     def answer_key(self, event: QKeyEvent) -> bool:
         """Up and Down move between the choices (Space ticks one); digit n ticks or unticks the n-th."""
-        boxes = self.inputs()
+        boxes = list(self.boxes.values())
         focused = next((index for index, box in enumerate(boxes) if box.hasFocus()), 0)
         key = event.key()
         if key in (Qt.Key.Key_Up, Qt.Key.Key_Down):

@@ -133,9 +133,9 @@ class FieldRow(QWidget):
 
     def _layout(self) -> None:
         if self.compact:
-            layout = QHBoxLayout(self)
-            layout.setContentsMargins(0, 0, 0, 0)
-            layout.addWidget(self.editor)
+            cell = QHBoxLayout(self)
+            cell.setContentsMargins(0, 0, 0, 0)
+            cell.addWidget(self.editor)
             for label in (self.title, self.requirement_label, self.guidance, self.last_month, self.messages):
                 label.setParent(self)
                 label.hide()

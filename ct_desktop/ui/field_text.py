@@ -53,7 +53,7 @@ def answer_text(item: Field, answer: Any, unit: bool = True) -> str:
 
 def requirement(form: FormDefinition, period: Period, item: Field, usable: Mapping[str, Any]) -> Requirement:
     """The requirement note under a question, given the usable answers so far (validate.usable_answers)."""
-    if not form.is_asked(item, period):
+    if item.season is not None and not form.is_asked(item, period):
         season = form.seasons[item.season]
         return Requirement(f"Not asked in {period.label}: asked {season.describe()} only ({season.label}).",
                            marked=False, asked=False)

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from ct_desktop.collection_window import collection_window
+from ct_desktop.forms.findings import PreviousReturn
 from ct_desktop.forms.model import ValueProblem
 from ct_desktop.forms.totals import section_totals
 from ct_desktop.models import HistoryAction, ReturnDraft, ReturnState
@@ -70,7 +71,7 @@ class ReturnFormView(QWidget):
         self._draft: ReturnDraft | None = None
         self._saved: dict[str, Any] = {}  # the store's answers, as last loaded or saved
         self._refused: dict[str, str] = {}  # answers that could not be saved, and why
-        self._previous = None
+        self._previous: PreviousReturn | None = None
         self._edit_notice: str | None = None  # what the first edit did to a queued or accepted return
         self._tracker: dict[str, list[str]] = {}  # the tracker's reasons for refusing, by question
         self._announcing = False
@@ -102,7 +103,7 @@ class ReturnFormView(QWidget):
         self.sections_nav.setItemDelegate(WrappingDelegate(self.sections_nav, padding=2))
         self.rows: dict[str, FieldRow] = {}
         self.section_boxes: list[SectionBox] = []
-        self.scroll = self._build_form()
+        self.form_scroll = self._build_form()
         self.findings = FindingsPanel()
         self.findings.field_activated.connect(self.go_to_field)
         self.findings.confirmation_changed.connect(lambda _checked: self._refresh())
@@ -162,17 +163,18 @@ class ReturnFormView(QWidget):
     def _make_row(self, item: Any, compact: bool = False) -> FieldRow:
         row = FieldRow(item, compact=compact)
         key = item.key
-        row.editor.move_requested.connect(lambda step, down, key=key: self._alive() and self._move(key, step, down))
-        row.editor.committed.connect(lambda answer, key=key: self._alive() and self._save(key, answer))
-        row.editor.refused.connect(lambda reason, key=key: self._alive() and self._refuse(key, reason))
-        row.editor.settled.connect(lambda key=key: self._alive() and self._settle(key))
-        row.editor.edited.connect(lambda: self._alive() and self._refresh())
+        row.editor.move_requested.connect(
+            lambda step, down, key=key: self._move(key, step, down) if self._alive() else None)
+        row.editor.committed.connect(lambda answer, key=key: self._save(key, answer) if self._alive() else None)
+        row.editor.refused.connect(lambda reason, key=key: self._refuse(key, reason) if self._alive() else None)
+        row.editor.settled.connect(lambda key=key: self._settle(key) if self._alive() else None)
+        row.editor.edited.connect(lambda: self._refresh() if self._alive() else None)
         self.rows[key] = row
         return row
 
     def _alive(self) -> bool:
         # Focus can move while the window is being destroyed; the editors then report to a view half gone.
-        return isValid(self) and isValid(self.scroll) and isValid(self.findings)
+        return isValid(self) and isValid(self.form_scroll) and isValid(self.findings)
 
     def _lay_out(self) -> None:
         side = QWidget()
@@ -190,7 +192,7 @@ class ReturnFormView(QWidget):
         side_layout.addWidget(self.question_scroll, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(side)
-        splitter.addWidget(self.scroll)
+        splitter.addWidget(self.form_scroll)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([260, 1000])  # about a fifth for the lists, the rest for the questions
         splitter.setChildrenCollapsible(False)
@@ -222,9 +224,11 @@ class ReturnFormView(QWidget):
         add_shortcut(self, "Alt+N", self._toggle_not_known)
         add_shortcut(self, "Ctrl+S", self.save_pending)
         add_shortcut(self, "Ctrl+Z", self.undo)
-        QApplication.instance().focusChanged.connect(self._focus_changed)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):  # typed as the core base, which has no focus
+            app.focusChanged.connect(self._focus_changed)
         self._regions = RegionCycler([
-            (self.scroll, self._first_input),
+            (self.form_scroll, self._first_input),
             (self.findings, lambda: self.findings.list),
             (self.sections_nav, lambda: self.sections_nav),
         ])
@@ -408,7 +412,7 @@ class ReturnFormView(QWidget):
         row = self.rows.get(key)
         if row is None:
             return
-        self.scroll.ensureWidgetVisible(row, 0, 24)
+        self.form_scroll.ensureWidgetVisible(row, 0, 24)
         target = row.editor.focus_target()
         if not target.isEnabled():
             target = row.editor.not_known if row.editor.not_known.isEnabled() else target
@@ -417,12 +421,12 @@ class ReturnFormView(QWidget):
     def go_to_section(self, index: int) -> None:
         """Scroll to a section and focus its first question that can be answered."""
         box = self.section_boxes[index]
-        self.scroll.verticalScrollBar().setValue(box.y())
+        self.form_scroll.verticalScrollBar().setValue(box.y())
         for item in box.section.fields:
             target = self.rows[item.key].editor.focus_target()
             if target.isEnabled():
                 target.setFocus(Qt.FocusReason.OtherFocusReason)
-                self.scroll.ensureWidgetVisible(target, 0, 24)
+                self.form_scroll.ensureWidgetVisible(target, 0, 24)
                 return
 
     def _follow_scroll(self, value: int) -> None:
@@ -452,7 +456,7 @@ class ReturnFormView(QWidget):
                      if row.editor.focus_target().isEnabled()), None)
 
     def _toggle_not_known(self) -> None:
-        row = owner_of(focused_within(self.scroll), FieldRow)
+        row = owner_of(focused_within(self.form_scroll), FieldRow)
         if isinstance(row, FieldRow):
             row.editor.toggle_not_known()
 
@@ -475,7 +479,7 @@ class ReturnFormView(QWidget):
         row = self.rows[key]
         target = row.editor.entry_target()
         target.setFocus(reason)
-        self.scroll.ensureWidgetVisible(row if not row.compact else target, 0, 24)
+        self.form_scroll.ensureWidgetVisible(row if not row.compact else target, 0, 24)
 
     def entry_order(self, down: bool = False) -> list[str]:
         """The questions in the order Tab (or Enter, ``down`` each grid column) moves through them."""
@@ -503,7 +507,7 @@ class ReturnFormView(QWidget):
 
     def _focus_first_if_lost(self) -> None:
         # The window may hand the focus elsewhere as the page is shown; take it back once, if so.
-        if self._alive() and self.isVisible() and focused_within(self.scroll) is None:
+        if self._alive() and self.isVisible() and focused_within(self.form_scroll) is None:
             self._focus_first_unanswered()
 
     def undo(self) -> None:
@@ -532,7 +536,7 @@ class ReturnFormView(QWidget):
         self._enter(key, Qt.FocusReason.OtherFocusReason)
 
     def _key_of(self, widget: QWidget | None) -> str | None:
-        row = owner_of(widget, FieldRow) if widget is not None and self.scroll.isAncestorOf(widget) else None
+        row = owner_of(widget, FieldRow) if widget is not None and self.form_scroll.isAncestorOf(widget) else None
         return row.item.key if isinstance(row, FieldRow) else None
 
     def _focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:

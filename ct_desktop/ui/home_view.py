@@ -161,7 +161,7 @@ class HomeView(QWidget):
             card = self.cards.get(location_id) or self._new_card(location_id)
             self._cards_layout.addWidget(card)
         self._cards_layout.addStretch(1)
-        previous = self.picker.today_button
+        previous: QWidget = self.picker.today_button
         for location_id in ids:
             card = self.cards[location_id]
             for widget in (card, card.open_button, card.no_changes_button, card.history_button):

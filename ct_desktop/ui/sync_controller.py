@@ -268,7 +268,7 @@ class SyncController(QObject):
         """Re-count the outbox and the problems from the store (short reads), and publish."""
         self._publish()
 
-    def _publish(self, recount: bool = True, **changes: object) -> None:
+    def _publish(self, recount: bool = True, **changes: Any) -> None:
         if self._closed:
             return
         if recount:

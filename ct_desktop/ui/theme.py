@@ -116,7 +116,7 @@ def _hue(tone: str, palette: QPalette) -> QColor:
     """The tone's colour at a lightness that suits the palette: deep on light, pale on dark."""
     colour = QColor(TONES.get(tone, TONES["neutral"]))
     if is_dark(palette):
-        hue, saturation, _lightness, _alpha = colour.getHslF()
+        hue, saturation = colour.hslHueF(), colour.hslSaturationF()
         colour = QColor.fromHslF(max(hue, 0.0), min(saturation, 0.75), 0.72)
     return colour
 
@@ -145,7 +145,8 @@ def tint(tone: str, palette: QPalette | None = None, amount: float | None = None
     palette = palette or current_palette()
     if amount is None:
         amount = 0.1 if is_high_contrast(palette) else 0.3 if is_dark(palette) else 0.16
-    hue, saturation, _lightness, _alpha = QColor(TONES.get(tone, TONES["neutral"])).getHslF()
+    toned = QColor(TONES.get(tone, TONES["neutral"]))
+    hue, saturation = toned.hslHueF(), toned.hslSaturationF()
     return mix(_role(palette, QPalette.ColorRole.Base), QColor.fromHslF(max(hue, 0.0), saturation, 0.5), amount)
 
 

@@ -31,7 +31,7 @@ def store(context):
 
 def open_view(qtbot, context, location=HOME, period=SEPTEMBER, **size):
     view = show(qtbot, ReturnFormView(context, location.id, period), **size)
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None and view.scroll.isAncestorOf(focused()),
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None and view.form_scroll.isAncestorOf(focused()),
                     timeout=2000)
     return view
 
@@ -87,7 +87,7 @@ def test_tab_skips_not_known_never_leaves_the_answers_and_shift_tab_goes_back(qt
     for _ in range(len(order) + 2):  # all the way round: always an answer box, never "Not known" or a button
         press(qtbot, Qt.Key.Key_Tab)
         widget = focused()
-        assert view.scroll.isAncestorOf(widget)
+        assert view.form_scroll.isAncestorOf(widget)
         assert "not known" not in widget.accessibleName()
         seen.add(view._key_of(widget))
     assert seen == {key for key in order if view.rows[key].editor.isEnabled()}
@@ -183,7 +183,7 @@ def test_bed_counts_over_the_capacity_so_far_are_an_error_at_once(qtbot, context
 def test_findings_appear_without_moving_the_boxes_below(qtbot, context, store):
     view = open_view(qtbot, context)
     below = view.rows["beds_vacant_reserved"].editor.line
-    before = below.mapTo(view.scroll.widget(), below.rect().topLeft())
+    before = below.mapTo(view.form_scroll.widget(), below.rect().topLeft())
     type_keys(qtbot, "40")
     press(qtbot, Qt.Key.Key_Tab)
     type_keys(qtbot, "351")
@@ -193,7 +193,7 @@ def test_findings_appear_without_moving_the_boxes_below(qtbot, context, store):
     assert below.hasFocus()
     QApplication.processEvents()
     assert view.rows["beds_occupied"].message_texts() and view.rows["beds_vacant_reserved"].message_texts()
-    assert below.mapTo(view.scroll.widget(), below.rect().topLeft()) == before
+    assert below.mapTo(view.form_scroll.widget(), below.rect().topLeft()) == before
     # One message, at the question it belongs to; no "part of an error" line on every other one.
     texts = " ".join(t for row in view.rows.values() for t in row.message_texts())
     assert "Part of" not in texts

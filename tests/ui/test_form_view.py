@@ -284,8 +284,8 @@ def test_keyboard_reading_order_names_shortcuts_and_jumping_to_a_problem(qtbot, 
 
 def test_no_horizontal_scrolling_at_a_small_screen_and_long_labels_wrap(qtbot, context, store):
     view = open_view(qtbot, context, width=911, height=512)  # 1366x768 at 150%
-    content = view.scroll.widget()
-    qtbot.waitUntil(lambda: content.width() <= view.scroll.viewport().width())
+    content = view.form_scroll.widget()
+    qtbot.waitUntil(lambda: content.width() <= view.form_scroll.viewport().width())
     row = view.rows["visits_into_location"]
     assert row.title.wordWrap() and row.guidance.wordWrap()
     assert row.geometry().right() <= content.width()
