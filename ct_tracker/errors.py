@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from ct_tracker.intake import renderable
 from ct_tracker.schemas import FieldError
 
 # Where FastAPI says a bad value came from; the field name alone is what a client needs.
@@ -34,7 +35,7 @@ class ApiError(Exception):
     def response(self) -> JSONResponse:
         """The JSON response for this error."""
         body = {"code": self.code, "message": self.message, **self.extra}
-        return JSONResponse(body, status_code=self.status, headers=self.headers)
+        return JSONResponse(renderable(body), status_code=self.status, headers=self.headers)
 
 
 def validation_failed(errors: list[FieldError], message: str | None = None) -> ApiError:
