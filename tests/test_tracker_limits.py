@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -97,3 +100,34 @@ def test_a_lone_surrogate_anywhere_in_a_put_is_422_in_plain_words(port, token, w
     assert "must be text" in message and "surrogate" in message
     assert "unicode string" not in message and "raw data" not in message
     assert get_return(port, token).status == 404
+
+
+# -- B: the database is its owner's alone --------------------------------------------------------
+
+
+def _mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX permissions")
+def test_the_database_and_its_wal_and_shm_files_are_readable_by_their_owner_only(db_path, port, token):
+    # SQLite removes -wal and -shm when the last connection closes: a reader keeps them while the tracker writes.
+    with closing(sqlite3.connect(db_path)) as reader:
+        reader.execute("SELECT COUNT(*) FROM providers").fetchone()
+        body = submission_body(CARE_HOME_SEPTEMBER)
+        assert put_raw(port, token, json.dumps(body), body["submission_id"]).status == 201
+        files = [db_path, db_path.with_name("tracker.db-wal"), db_path.with_name("tracker.db-shm")]
+        assert all(file.exists() for file in files)
+        assert [_mode(file) for file in files] == [0o600] * 3
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX permissions")
+def test_a_database_left_readable_by_others_is_made_private_when_opened(tmp_path):
+    db_path = tmp_path / "old.db"
+    add_provider(db_path, "Rose Care", {"1-101": "care_home"})
+    for file in tmp_path.iterdir():
+        file.chmod(0o644)
+    with running_tracker(db_path):
+        pass
+    assert _mode(db_path) == 0o600
+    assert all(_mode(file) == 0o600 for file in tmp_path.iterdir())
