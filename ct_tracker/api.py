@@ -30,6 +30,7 @@ from ct_tracker.database import (
     TrackerDatabase,
 )
 from ct_tracker.errors import ApiError, validation_failed
+from ct_tracker.intake import quoted, shortened
 from ct_tracker.schemas import (
     AcceptedReturn,
     ErrorBody,
@@ -125,7 +126,7 @@ def own_location(location_id: str, provider: Annotated[Provider, Depends(current
     """The location of the path if it exists (404) and belongs to the caller (403)."""
     location = ctx.database.location(location_id)
     if location is None:
-        raise ApiError(404, "location_not_found", f"the tracker has no location {location_id}")
+        raise ApiError(404, "location_not_found", f"the tracker has no location {shortened(location_id)}")
     if location.provider_id != provider.id:
         raise ApiError(403, "forbidden", f"location {location_id} is not one of this token's locations")
     return location
@@ -165,7 +166,7 @@ def put_return(period: str, body: ReturnSubmission, location: OwnLocation, ctx: 
     if _as_uuid(idempotency_key) != body.submission_id:
         raise validation_failed([FieldError(
             field="Idempotency-Key", code="idempotency_key_mismatch",
-            message=f"the Idempotency-Key header ({idempotency_key!r}) must equal submission_id "
+            message=f"the Idempotency-Key header ({quoted(idempotency_key)}) must equal submission_id "
                     f"({body.submission_id})")])
     try:
         month = returnable_period_of(period, ctx.clock())

@@ -13,6 +13,7 @@ from ct_desktop import __version__
 from ct_desktop.forms.catalogue import FormCatalogue, default_catalogue
 from ct_tracker.access import RateLimiter
 from ct_tracker.api import API_PREFIX, TrackerContext, router
+from ct_tracker.body_limit import MAX_BODY_BYTES, BodyLimit
 from ct_tracker.database import TrackerDatabase
 from ct_tracker.errors import install_error_handlers
 
@@ -25,13 +26,14 @@ and `current` on a 409 `revision_conflict`. For development, training and tests:
 
 def create_app(db_path: str | Path, *, rate_limit: tuple[int, float] | None = None,
                clock: Callable[[], dt.datetime] | None = None, catalogue: FormCatalogue | None = None,
-               maintenance: int | None = None) -> FastAPI:
+               maintenance: int | None = None, body_limit: int = MAX_BODY_BYTES) -> FastAPI:
     """The tracker as an ASGI app over the SQLite database at ``db_path`` (created if missing).
 
     ``rate_limit`` is (requests, per seconds) for each token; ``clock`` gives the timezone-aware time
     used for accepted_at and for the rate limit's window (tests pass a fake one); ``catalogue``
     replaces the bundled form definitions; ``maintenance`` (seconds) starts the app answering 503 with
     that Retry-After, and ``app.state.tracker.maintenance`` may be changed while it runs.
+    ``body_limit`` (bytes) is the largest request body accepted; a larger one is answered 413.
     """
     now = clock or (lambda: dt.datetime.now(dt.UTC))
     limiter = None
@@ -57,5 +59,6 @@ def create_app(db_path: str | Path, *, rate_limit: tuple[int, float] | None = No
         maintenance=maintenance,
     )
     install_error_handlers(app)
+    app.add_middleware(BodyLimit, limit=body_limit)
     app.include_router(router, prefix=API_PREFIX)
     return app

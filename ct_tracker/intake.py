@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from typing import Any
 
 QUOTE_LIMIT = 40
+# More answers or not-known keys than any question set has fields (tens) is refused before any is looked at.
+MAX_ENTRIES = 1000
 
 
 def is_text(value: str) -> bool:
@@ -22,13 +24,24 @@ def is_text(value: str) -> bool:
     return True
 
 
-def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
-    """A piece of input as a message may show it: in quotes, escaped to printable text, at most ``limit``
-    characters of it (then "...")."""
+def shortened(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """A piece of input as a message may show it: escaped to printable text, at most ``limit`` characters
+    of it (then "...")."""
     text = value if isinstance(value, str) else str(value)
-    cut = text[:limit]
-    shown = "".join(char if char.isprintable() and is_text(char) else _escaped(char) for char in cut)
-    return f"'{shown}...'" if len(text) > limit else f"'{shown}'"
+    shown = "".join(char if char.isprintable() and is_text(char) else _escaped(char) for char in text[:limit])
+    return f"{shown}..." if len(text) > limit else shown
+
+
+def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """shortened(), in quotes."""
+    return f"'{shortened(value, limit)}'"
+
+
+def too_many_message(count: int, what: str) -> str | None:
+    """Why a list of ``count`` answers or keys is refused before it is read, or None when it is not."""
+    if count <= MAX_ENTRIES:
+        return None
+    return f"{count} {what} is more than any question set has: at most {MAX_ENTRIES} can be sent"
 
 
 def lone_surrogate(value: str) -> str:

@@ -13,9 +13,10 @@ from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Fiel
 from pydantic.json_schema import WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from ct_tracker.intake import first_non_text_in_answers, is_text, not_text_message, quoted
+from ct_tracker.intake import first_non_text_in_answers, is_text, not_text_message, quoted, too_many_message
 
 NOT_TEXT = "not_text"
+TOO_MANY = "too_many"
 
 FieldValue = Annotated[
     Any,
@@ -48,16 +49,23 @@ def _real_text(value: Any) -> Any:
     return value
 
 
-def _answers_are_text(value: Any) -> Any:
+def _answers_fit(value: Any) -> Any:
     if isinstance(value, dict):
+        # Counted before any entry is looked at, so that the per-answer work is bounded.
+        too_many = too_many_message(len(value), "answers")
+        if too_many is not None:
+            raise PydanticCustomError(TOO_MANY, too_many)
         problem = first_non_text_in_answers(value)
         if problem is not None:
             raise PydanticCustomError(NOT_TEXT, problem)
     return value
 
 
-def _keys_are_text(value: Any) -> Any:
+def _keys_fit(value: Any) -> Any:
     if isinstance(value, list):
+        too_many = too_many_message(len(value), "not-known keys")
+        if too_many is not None:
+            raise PydanticCustomError(TOO_MANY, too_many)
         for item in value:
             if isinstance(item, str) and not is_text(item):
                 raise PydanticCustomError(NOT_TEXT, not_text_message(item, f"the key {quoted(item)}"))
@@ -87,9 +95,9 @@ class ReturnSubmission(BaseModel):
     submission_id: UUID = Field(description="chosen by the client; also sent as the Idempotency-Key header")
     base_revision: Revision | None = Field(
         description="the latest revision the client has seen; null for the first revision of the return")
-    values: Annotated[dict[str, FieldValue], BeforeValidator(_answers_are_text)] = Field(
+    values: Annotated[dict[str, FieldValue], BeforeValidator(_answers_fit)] = Field(
         description="answers by field key; absent or null is blank")
-    not_known: Annotated[list[StrictStr], BeforeValidator(_keys_are_text)] = Field(
+    not_known: Annotated[list[StrictStr], BeforeValidator(_keys_fit)] = Field(
         description="keys answered 'not known / not applicable'")
     no_changes: StrictBool = Field(description="true when made with 'No changes - save page'")
     reviewed_by: Annotated[Text, Field(min_length=1, max_length=200), BeforeValidator(_not_blank)]

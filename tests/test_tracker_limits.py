@@ -6,6 +6,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import socket
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
@@ -131,3 +132,92 @@ def test_a_database_left_readable_by_others_is_made_private_when_opened(tmp_path
         pass
     assert _mode(db_path) == 0o600
     assert all(_mode(file) == 0o600 for file in tmp_path.iterdir())
+
+
+# -- C: the size of a request, and of what is quoted back ----------------------------------------
+
+LIMIT = 256 * 1024
+
+
+def _raw_request(port: int, head: str, body_parts: list[bytes]) -> Answer:
+    """Send a request head and body parts over a plain socket, then read the answer (the body may be unfinished)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(head.encode("latin-1"))
+        for part in body_parts:
+            sock.sendall(part)
+        response = http.client.HTTPResponse(sock)
+        response.begin()
+        return Answer(response)
+
+
+def _head(headers: dict[str, str], method: str = "PUT", path: str = RETURN_PATH) -> str:
+    lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", *(f"{k}: {v}" for k, v in headers.items())]
+    return "\r\n".join(lines) + "\r\n\r\n"
+
+
+def test_a_declared_100_mb_body_is_413_before_any_of_it_is_read_or_the_token_checked(port):
+    # Only the head is sent: an answer proves the tracker did not wait for the 100 MB.
+    head = _head({"Authorization": "Bearer guess", "Content-Type": "application/json",
+                  "Idempotency-Key": "x", "Content-Length": str(100 * 1024 * 1024)})
+    answer = _raw_request(port, head, [])
+    assert answer.status == 413
+    assert answer.body["code"] == "too_large"
+    assert "256 KiB" in answer.body["message"]
+
+
+def test_a_chunked_body_is_refused_as_soon_as_it_passes_the_limit(port, token):
+    head = _head({"Authorization": f"Bearer {token}", "Content-Type": "application/json",
+                  "Idempotency-Key": "x", "Transfer-Encoding": "chunked"})
+    chunk = b"[" * 16 * 1024
+    parts = [b"%x\r\n%s\r\n" % (len(chunk), chunk)] * (LIMIT // len(chunk))
+    parts.append(b"1\r\n[\r\n")  # one byte over, and the body never ends
+    answer = _raw_request(port, head, parts)
+    assert answer.status == 413
+    assert answer.body["code"] == "too_large"
+
+
+def test_a_body_of_exactly_256_kib_is_read_and_accepted(port, token, db_path):
+    body = submission_body(CARE_HOME_SEPTEMBER)
+    text = json.dumps(body)
+    answer = put_raw(port, token, text + " " * (LIMIT - len(text)), body["submission_id"])
+    assert answer.status == 201, answer.body
+    assert get_return(port, token).body["values"] == CARE_HOME_SEPTEMBER
+
+
+@pytest.mark.parametrize(("field", "change"), [
+    ("values", {"values": {f"key_{n}": 1 for n in range(1001)}}),
+    ("not_known", {"not_known": [f"key_{n}" for n in range(1001)]}),
+])
+def test_more_than_1000_answers_or_not_known_keys_is_one_error_not_a_thousand(port, token, field, change):
+    body = {**submission_body(CARE_HOME_SEPTEMBER), **change}
+    answer = put_raw(port, token, json.dumps(body), body["submission_id"])
+    assert answer.status == 422
+    assert [(e["field"], e["code"]) for e in answer.body["errors"]] == [(field, "too_many")]
+    assert "1001" in answer.body["errors"][0]["message"]
+    assert "at most 1000" in answer.body["errors"][0]["message"]
+
+
+def _long_inputs(token: str) -> Iterator[tuple[str, str, dict[str, str], bytes | None]]:
+    """(method, path, headers, body) of requests that each carry 100,000 characters of junk somewhere."""
+    junk = "z" * 100_000
+    auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    body = submission_body(CARE_HOME_SEPTEMBER)
+    key = body["submission_id"]
+    with_key = {**auth, "Idempotency-Key": key}
+    yield "PUT", RETURN_PATH, with_key, json.dumps(dict(body, values={**CARE_HOME_SEPTEMBER, junk: 1})).encode()
+    yield "PUT", RETURN_PATH, with_key, json.dumps(dict(body, not_known=[junk])).encode()
+    yield "PUT", RETURN_PATH, with_key, json.dumps({**body, junk: "extra"}).encode()
+    yield "PUT", RETURN_PATH, with_key, json.dumps(dict(body, form_version=junk)).encode()
+    yield "PUT", RETURN_PATH, {**auth, "Idempotency-Key": junk[:8000]}, json.dumps(body).encode()
+    yield "PUT", f"{API}/locations/1-101/returns/{junk[:8000]}", with_key, json.dumps(body).encode()
+    yield "GET", f"{API}/locations/{junk[:8000]}/returns", auth, None
+    yield "GET", f"/{junk[:8000]}", auth, None
+
+
+def test_error_messages_quote_only_the_start_of_a_long_input(port, token):
+    for method, path, headers, body in _long_inputs(token):
+        answer = send(port, method, path, body, headers)
+        assert 400 <= answer.status < 500, (path[:60], answer.status)
+        everything = json.dumps(answer.body)
+        assert len(everything) < 2000, (path[:60], everything[:300])
+        assert "z" * 41 not in everything
