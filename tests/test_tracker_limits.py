@@ -3,6 +3,7 @@ and the limits that keep one caller from costing the tracker its memory, time or
 
 from __future__ import annotations
 
+import datetime as dt
 import http.client
 import json
 import os
@@ -14,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
+from local_store import Clock
 from sample_returns import care_home_values
 from tracker_server import API, add_provider, running_tracker, submission_body
 
@@ -221,3 +224,32 @@ def test_error_messages_quote_only_the_start_of_a_long_input(port, token):
         everything = json.dumps(answer.body)
         assert len(everything) < 2000, (path[:60], everything[:300])
         assert "z" * 41 not in everything
+
+
+# -- D: guessing tokens ----------------------------------------------------------------------------
+
+
+def _get_locations(url: str, token: str) -> requests.Response:
+    return requests.get(f"{url}{API}/locations", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+
+
+def test_more_than_20_wrong_tokens_from_one_address_in_60_seconds_get_429_until_the_window_passes(db_path, token):
+    clock = Clock(dt.datetime(2026, 9, 10, 8, 0, tzinfo=dt.UTC))
+    with running_tracker(db_path, clock=clock) as url:
+        assert {_get_locations(url, f"guess-{n}").status_code for n in range(20)} == {401}
+        refused = _get_locations(url, "guess-21")
+        assert refused.status_code == 429
+        assert refused.json()["code"] == "rate_limited"
+        assert refused.headers["Retry-After"] == "60"
+        assert requests.get(f"{url}{API}/locations", timeout=10).status_code == 429  # no token at all
+        # The right token is never refused by this limit.
+        assert _get_locations(url, token).status_code == 200
+        clock.advance(seconds=30)
+        assert _get_locations(url, "guess").headers["Retry-After"] == "30"
+        clock.advance(seconds=30)
+        assert _get_locations(url, "guess").status_code == 401
+
+
+def test_the_failure_limit_can_be_turned_off(db_path, token):
+    with running_tracker(db_path, auth_failure_limit=0) as url:
+        assert {_get_locations(url, "guess").status_code for _ in range(25)} == {401}
