@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from ct_desktop.bank_holidays import england_bank_holidays
 from ct_desktop.forms.catalogue import default_seasons
+from ct_desktop.forms.model import Campaign
 from ct_desktop.period import Period, describe_day
 
 LONDON = ZoneInfo("Europe/London")
@@ -41,6 +42,16 @@ class CollectionWindow:
     opens: dt.date
     due: dt.date
     flu_season: bool
+
+    @property
+    def covid_campaign(self) -> Campaign | None:
+        """The COVID-19 vaccination campaign that covers the month (its questions are asked), or None."""
+        return default_seasons()["covid"].campaign_for(self.period)
+
+    @property
+    def covid_campaign_known(self) -> bool:
+        """False for a month after the last announced campaign: whether one will cover it is not known yet."""
+        return default_seasons()["covid"].known_for(self.period)
 
     @property
     def opens_at(self) -> dt.datetime:
@@ -93,6 +104,8 @@ class CollectionWindow:
             "opens_at": self.opens_at.isoformat(),
             "closes_at": self.closes_at.isoformat(),
             "flu_season": self.flu_season,
+            "covid_campaign": _campaign_dict(self.covid_campaign),
+            "covid_campaign_known": self.covid_campaign_known,
             "due_moved_because": list(self.due_moved_because),
         }
         if moment is not None:
@@ -112,6 +125,23 @@ def collection_window(period: Period) -> CollectionWindow:
         due=due,
         flu_season=default_seasons()["flu"].includes(period),
     )
+
+
+def covid_campaign_text(window: CollectionWindow) -> str:
+    """Whether COVID-19 questions are asked in the month, naming the campaign or saying there is none."""
+    campaign = window.covid_campaign
+    if campaign is not None:
+        return f"asked (vaccination campaign {campaign.describe()})"
+    if not window.covid_campaign_known:
+        return f"not asked: no vaccination campaign is known yet for {window.period.label}"
+    return f"not asked: no vaccination campaign in {window.period.label}"
+
+
+def _campaign_dict(campaign: Campaign | None) -> dict[str, str] | None:
+    if campaign is None:
+        return None
+    return {"name": campaign.name, "first_day": campaign.first_day.isoformat(),
+            "last_day": campaign.last_day.isoformat()}
 
 
 def now_london() -> dt.datetime:

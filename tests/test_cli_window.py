@@ -81,3 +81,23 @@ def test_data_dir_option_wins_over_the_environment(capsys, clock, tmp_path, monk
     chosen = tmp_path / "elsewhere"
     assert main(["--data-dir", str(chosen)]) == 0
     assert f"Data folder: {chosen}" in capsys.readouterr().out
+
+
+def test_the_window_names_the_covid_campaign_or_says_there_is_none(capsys, clock):
+    clock(2026, 9, 14, 16, 30)
+    assert main(["window", "2025-11"]) == 0
+    out = capsys.readouterr().out
+    assert ("COVID-19 questions: asked (vaccination campaign autumn 2025 (1 October 2025 to 31 January 2026))"
+            in out)
+    assert main(["window", "2025-08"]) == 0
+    assert "COVID-19 questions: not asked: no vaccination campaign in August 2025" in capsys.readouterr().out
+    assert main(["window", "2026-09"]) == 0
+    assert ("COVID-19 questions: not asked: no vaccination campaign is known yet for September 2026"
+            in capsys.readouterr().out)
+    assert main(["window", "2025-11", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["covid_campaign"] == {"name": "autumn 2025", "first_day": "2025-10-01", "last_day": "2026-01-31"}
+    assert data["covid_campaign_known"] is True
+    assert main(["window", "2026-09", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["covid_campaign"], data["covid_campaign_known"]) == (None, False)

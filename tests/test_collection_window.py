@@ -129,6 +129,8 @@ def test_as_dict_without_moment() -> None:
         "opens_at": "2028-04-08T00:00:00+01:00",
         "closes_at": "2028-04-19T00:00:00+01:00",
         "flu_season": False,
+        "covid_campaign": None,
+        "covid_campaign_known": False,
         "due_moved_because": data["due_moved_because"],
     }
     json.dumps(data)

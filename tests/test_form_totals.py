@@ -30,7 +30,9 @@ def test_the_care_home_form_declares_beds_and_headcount_totals(care_home):
     assert [t.label for t in beds.totals] == ["Beds accounted for"]
     assert beds.totals[0].compare_to == ("beds_max_capacity",)
     workforce = next(s for s in care_home.sections if s.key == "workforce")
-    assert [t.label for t in workforce.totals] == ["Directly employed staff", "Agency or bank staff"]
+    # Visa holders and absence are in the workforce section (one grid): the absence total is shown there too.
+    assert [t.label for t in workforce.totals] == ["Directly employed staff", "Agency or bank staff",
+                                                   "Staff absent today"]
 
 
 def test_totals_of_a_complete_return(care_home, values):
@@ -100,11 +102,11 @@ def test_hours_add_up_exactly(care_home):
 def test_a_broken_total_is_reported_by_file_and_section(tmp_path, entry, message):
     folder = tmp_path / "defs"
     shutil.copytree(DEFINITIONS_DIR, folder)
-    path = folder / "care_home-2025.toml"
+    path = folder / "care_home-2024-06.toml"
     text = path.read_text()
     marker = "[[sections]]\nkey = \"workforce\""
     path.write_text(text.replace(marker, f"  [[sections.totals]]\n  label = \"Odd\"\n  {entry}\n\n{marker}"))
     with pytest.raises(DefinitionError) as caught:
         load_catalogue(folder)
-    assert "care_home-2025.toml: section beds: " in str(caught.value)
+    assert "care_home-2024-06.toml: section beds: " in str(caught.value)
     assert message in str(caught.value)

@@ -41,7 +41,7 @@ HOME_CARE_KEYS = [
 
 
 def test_both_service_types_ask_every_question_of_the_domain():
-    assert default_catalogue().service_types() == ["care_home", "home_care"]
+    assert default_catalogue().service_types() == ["care_home", "home_care", "supported_living"]
     assert [f.key for f in form_for("care_home", Period(2026, 9)).fields] == CARE_HOME_KEYS
     assert [f.key for f in form_for("home_care", Period(2026, 9)).fields] == HOME_CARE_KEYS
 
@@ -60,9 +60,11 @@ def test_mandatory_markers_follow_the_domain():
     form = form_for("care_home", Period(2026, 9))
     optional = {f.key for f in form.fields if not f.mandatory}
     assert optional == {
-        "beds_unavailable_reasons", "visa_direct_nurses", "visa_direct_care", "visa_direct_noncare",
+        "beds_vacant_unavailable", "beds_unavailable_reasons",  # optional (operational) since April 2024
+        "visa_direct_nurses", "visa_direct_care", "visa_direct_noncare",
+        "covid_vacc_direct", "covid_vacc_agency", "covid_vacc_residents",
         "flu_vacc_direct", "flu_vacc_agency", "flu_vacc_residents",
-    }  # these are conditional or seasonal, not optional
+    }  # the others are conditional or seasonal, not optional
     home = form_for("home_care", Period(2026, 9))
     assert {f.key for f in home.fields if not f.mandatory and f.season is None and f.required_when is None} == {
         "spare_capacity_hours"
@@ -86,30 +88,32 @@ def write_definitions(folder: Path, extra: dict[str, str]) -> Path:
 
 
 def revised_care_home(version: str, effective: str) -> str:
-    text = (DEFINITIONS_DIR / "care_home-2025.toml").read_text(encoding="utf-8")
-    text = text.replace('version = "2025.1"', f'version = "{version}"')
-    text = text.replace("effective_from = 2025-04-01", f"effective_from = {effective}")
+    text = (DEFINITIONS_DIR / "care_home-2024-06.toml").read_text(encoding="utf-8")
+    text = text.replace('version = "2024.06"', f'version = "{version}"').replace('replaces = ["2025.1"]', "")
+    text = text.replace("effective_from = 2024-06-01", f"effective_from = {effective}")
     return text.replace('label = "Maximum bed capacity"', 'label = "Registered bed capacity"')
 
 
 def test_a_revision_is_a_data_change_and_applies_from_its_effective_month(tmp_path):
     folder = write_definitions(tmp_path / "defs", {
-        "care_home-2025.toml": (DEFINITIONS_DIR / "care_home-2025.toml").read_text(encoding="utf-8"),
+        "care_home-2024-06.toml": (DEFINITIONS_DIR / "care_home-2024-06.toml").read_text(encoding="utf-8"),
         "care_home-2027.toml": revised_care_home("2027.1", "2027-04-01"),
     })
     catalogue = load_catalogue(folder)
-    assert catalogue.form_for("care_home", Period(2027, 3)).version == "2025.1"
+    assert catalogue.form_for("care_home", Period(2027, 3)).version == "2024.06"
     revised = catalogue.form_for("care_home", Period(2027, 4))
     assert revised.version == "2027.1"
     assert revised.field("beds_max_capacity").label == "Registered bed capacity"
-    assert catalogue.form_version("care_home", "2025.1").field("beds_max_capacity").label == "Maximum bed capacity"
+    assert catalogue.form_version("care_home", "2024.06").field("beds_max_capacity").label == "Maximum bed capacity"
+    assert catalogue.form_version("care_home", "2025.1").version == "2024.06"  # its earlier number
 
 
 def test_months_before_the_first_question_set_are_refused_clearly():
-    with pytest.raises(UnknownForm, match="no care_home question set is in force for 2024-12: the first one "
-                                          r"\(2025.1\) took effect on 2025-04-01"):
-        form_for("care_home", Period(2024, 12))
-    with pytest.raises(UnknownForm, match="unknown service type 'hospice': choose one of care_home, home_care"):
+    with pytest.raises(UnknownForm, match="no care_home question set is in force for 2023-06: the first one "
+                                          r"\(2023.07\) took effect on 2023-07-01"):
+        form_for("care_home", Period(2023, 6))
+    with pytest.raises(UnknownForm, match="unknown service type 'hospice': choose one of care_home, home_care, "
+                                          "supported_living"):
         form_for("hospice", Period(2026, 9))
 
 
@@ -230,3 +234,79 @@ def test_format_text_is_the_inverse_of_parse_text(care_home):
                       ("beds_unavailable_reasons", "staffing;other"), ("beds_occupied", "")]:
         field = care_home.field(key)
         assert field.format_text(field.parse_text(text)) == text
+
+
+# ---- grids ----------------------------------------------------------------------------------------
+
+HOSPICE_GRID = HOSPICE.replace("[[rules]]", """
+[[sections]]
+key = "staff"
+title = "Staff"
+guidance = "Headcount today."
+  [[sections.fields]]
+  key = "staff_direct_nurses"
+  label = "Directly employed nurses"
+  type = "count"
+  [[sections.fields]]
+  key = "staff_agency_nurses"
+  label = "Agency nurses"
+  type = "count"
+  [[sections.fields]]
+  key = "staff_direct_care"
+  label = "Directly employed carers"
+  type = "count"
+  [sections.grid]
+  columns = ["Directly employed", "Agency"]
+  total_label = "All staff"
+  [[sections.grid.rows]]
+  label = "Nurses"
+  cells = ["staff_direct_nurses", "staff_agency_nurses"]
+  [[sections.grid.rows]]
+  label = "Carers"
+  cells = ["staff_direct_care", ""]
+
+[[rules]]""", 1)
+
+
+def test_a_grid_is_a_data_change_read_row_by_row_and_column_by_column(tmp_path):
+    catalogue = load_catalogue(write_definitions(tmp_path / "defs", {"hospice-2026.toml": HOSPICE_GRID}))
+    grid = catalogue.form_for("hospice", Period(2026, 9)).sections[1].grid
+    assert grid.columns == ("Directly employed", "Agency") and grid.total_label == "All staff"
+    assert [row.label for row in grid.rows] == ["Nurses", "Carers"]
+    assert grid.keys() == ("staff_direct_nurses", "staff_agency_nurses", "staff_direct_care")
+    assert grid.keys_down() == ("staff_direct_nurses", "staff_direct_care", "staff_agency_nurses")
+    assert catalogue.form_for("hospice", Period(2026, 9)).sections[0].grid is None
+
+
+def test_the_bundled_care_home_lays_out_workforce_and_vaccination_as_grids():
+    form = form_for("care_home", Period(2026, 9))
+    grids = {section.key: section.grid for section in form.sections if section.grid}
+    assert set(grids) == {"workforce", "vaccination"}
+    assert [row.label for row in grids["workforce"].rows] == ["Registered nurses", "Care-providing staff",
+                                                              "Non-care-providing staff"]
+    assert grids["workforce"].rows[0].cells == ("staff_direct_nurses", "visa_direct_nurses",
+                                                "absent_covid_direct_nurses", "absent_other_direct_nurses",
+                                                "staff_agency_nurses")
+    assert grids["vaccination"].columns == ("COVID-19", "Flu")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (('cells = ["staff_direct_care", ""]', 'cells = ["staff_direct_cares", ""]'),
+         "hospice-2026.toml: section staff: grid: row 'Carers': 'staff_direct_cares' is not a field of section staff"),
+        (('cells = ["staff_direct_care", ""]', 'cells = ["beds_occupied", ""]'),
+         "hospice-2026.toml: section staff: grid: row 'Carers': 'beds_occupied' is not a field of section staff"),
+        (('cells = ["staff_direct_care", ""]', 'cells = ["staff_direct_nurses", ""]'),
+         "hospice-2026.toml: section staff: grid: 'staff_direct_nurses' is in more than one cell"),
+        (('cells = ["staff_direct_care", ""]', 'cells = ["staff_direct_care"]'),
+         "hospice-2026.toml: section staff: grid: row 'Carers' has 1 cell for 2 columns"),
+        (('columns = ["Directly employed", "Agency"]', 'columns = []'),
+         "hospice-2026.toml: section staff: grid: columns must be a list of column headings"),
+    ],
+)
+def test_a_broken_grid_is_reported_by_file_and_section(tmp_path, change, message):
+    folder = write_definitions(tmp_path / "defs", {"hospice-2026.toml": HOSPICE_GRID.replace(*change)})
+    with pytest.raises(DefinitionError) as caught:
+        load_catalogue(folder)
+    assert message in str(caught.value)

@@ -15,6 +15,7 @@ from ct_desktop.period import Period
 
 SEPTEMBER = Period(2026, 9)
 JULY = Period(2026, 7)
+MARCH_2024 = Period(2024, 3)  # under question set 2023.07: unavailable beds and their reasons mandatory
 FLU_FIELDS = {"care_home": ("flu_vacc_direct", "flu_vacc_agency", "flu_vacc_residents"),
               "home_care": ("flu_vacc_staff",)}
 VISA_FIELDS = {"care_home": ("visa_direct_nurses", "visa_direct_care", "visa_direct_noncare"),
@@ -64,7 +65,7 @@ def test_errors_and_warnings_are_told_apart():
     ("care_home", "beds_max_capacity", "Maximum bed capacity"),
     ("care_home", "sponsor_licence", "Does the organisation hold a sponsorship licence?"),
     ("care_home", "visits_out_of_location", "Could residents take part in visits off the premises"),
-    ("home_care", "people_supported", "People using the service today"),
+    ("home_care", "people_supported", "People receiving regulated care from the service today"),
     ("home_care", "hours_agency", "Hours worked by agency or bank staff"),
 ])
 def test_a_blank_mandatory_field_is_required(service_type, key, label):
@@ -151,15 +152,20 @@ def test_a_wrong_type_value_is_left_out_of_the_rules():
 
 # ---- fields asked only in some cases ----------------------------------------------------
 
-def test_reasons_are_required_when_a_bed_is_unavailable():
-    for values in (without(care_home_return(), "beds_unavailable_reasons"),
-                   care_home_return(beds_unavailable_reasons=[])):
-        found = check("care_home", values)
+def test_reasons_are_required_when_a_bed_is_unavailable_before_june_2024():
+    covid = {"covid_vacc_direct": 20, "covid_vacc_agency": 1, "covid_vacc_residents": 30}
+    for values in (without(care_home_return(**covid), "beds_unavailable_reasons"),
+                   care_home_return(beds_unavailable_reasons=[], **covid)):
+        found = check("care_home", values, MARCH_2024)
         assert codes(found) == [("beds_unavailable_reasons", "required")]
         assert found[0].related == ("beds_vacant_unavailable",)
         assert "Vacant beds not available for admission is more than 0" in found[0].message
-    assert check("care_home", without(care_home_return(), "beds_unavailable_reasons"),
+    assert check("care_home", without(care_home_return(**covid), "beds_unavailable_reasons"), MARCH_2024,
                  not_known=["beds_unavailable_reasons"]) == []
+
+
+def test_reasons_are_optional_from_june_2024():
+    assert check("care_home", without(care_home_return(), "beds_unavailable_reasons")) == []
 
 
 def test_reasons_must_be_empty_when_no_bed_is_unavailable():
@@ -178,7 +184,7 @@ def test_reasons_must_be_empty_when_no_bed_is_unavailable():
 
 
 def test_reasons_wait_while_the_unavailable_count_is_unknown():
-    values = without(care_home_return(), "beds_vacant_unavailable", "beds_unavailable_reasons")
+    values = without(care_home_return(beds_vacant_accepting=4), "beds_vacant_unavailable", "beds_unavailable_reasons")
     assert check("care_home", values, not_known=["beds_vacant_unavailable"]) == []
 
 
@@ -222,7 +228,7 @@ def test_flu_questions_are_required_september_to_march(service_type, period):
 
 
 @pytest.mark.parametrize("service_type", RETURNS)
-@pytest.mark.parametrize("period", [Period(2026, 4), Period(2026, 7), Period(2026, 8)])
+@pytest.mark.parametrize("period", [Period(2026, 7), Period(2026, 8), Period(2025, 8)])
 def test_flu_questions_must_be_empty_april_to_august(service_type, period):
     keys = FLU_FIELDS[service_type]
     found = check(service_type, RETURNS[service_type](), period)

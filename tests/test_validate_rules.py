@@ -18,6 +18,7 @@ from ct_desktop.period import Period
 
 SEPTEMBER = Period(2026, 9)
 AUGUST = Period(2026, 8)
+NOVEMBER_2025 = Period(2025, 11)  # in the autumn 2025 COVID-19 vaccination campaign
 
 
 def check(service_type: str, values: dict, period: Period = SEPTEMBER, not_known=(), previous=None) -> list[Finding]:
@@ -56,14 +57,39 @@ def test_beds_unaccounted_for_is_a_warning_with_the_difference_and_thousands_sep
     assert "add up to 40" in finding.message and "2,000" in finding.message
     assert "1,960 beds are not accounted for" in finding.message
     one_short = one(check("care_home", care_home_return(beds_max_capacity=41)), "beds_unaccounted")
-    assert one_short.message.endswith("the maximum bed capacity is 41: 1 bed is not accounted for.")
+    assert "the maximum bed capacity is 41: 1 bed is not accounted for." in one_short.message
+    assert one_short.message.endswith("Vacant beds not available for admission, if there are any, can be given.")
 
 
-def test_bed_rules_wait_for_every_count():
-    values = care_home_return(beds_occupied=None, beds_max_capacity=1)
-    assert only(check("care_home", values), "beds_over_capacity") == []
+def test_bed_counts_given_so_far_that_exceed_the_capacity_are_an_error_at_once():
+    # 35 Enter 1 Enter typed as 351 occupied, the other bed counts still blank.
+    partial = {"beds_max_capacity": 40, "beds_occupied": 351}
+    finding = one(check("care_home", partial), "beds_over_capacity")
+    assert (finding.field, finding.severity) == ("beds_occupied", ERROR)
+    assert "add up to 351" in finding.message and "capacity of 40" in finding.message
+    assert finding.related == ("beds_max_capacity",)  # only the counts given so far, and the capacity
+    values = care_home_return(beds_occupied=None, beds_max_capacity=1)  # reserved 2 + accepting 5 + 3
+    assert one(check("care_home", values), "beds_over_capacity").field == "beds_vacant_reserved"
     marked = {k: v for k, v in care_home_return(beds_max_capacity=1).items() if k != "beds_vacant_reserved"}
-    assert only(check("care_home", marked, not_known=["beds_vacant_reserved"]), "beds_over_capacity") == []
+    assert one(check("care_home", marked, not_known=["beds_vacant_reserved"]), "beds_over_capacity")
+
+
+def test_bed_counts_within_the_capacity_so_far_and_a_blank_capacity_are_no_error_yet():
+    assert only(check("care_home", {"beds_max_capacity": 40, "beds_occupied": 35}), "beds_over_capacity") == []
+    assert only(check("care_home", {"beds_occupied": 351}), "beds_over_capacity") == []
+    # "Not accounted for" waits for every count: a part of them is always short of the capacity.
+    assert only(check("care_home", {"beds_max_capacity": 40, "beds_occupied": 35}), "beds_unaccounted") == []
+
+
+def test_absence_given_so_far_over_the_headcount_is_an_error_at_once():
+    partial = {"staff_direct_nurses": 4, "absent_covid_direct_nurses": 5}
+    finding = one(check("care_home", partial), "absence_over_headcount")
+    assert (finding.field, finding.related) == ("absent_covid_direct_nurses", ("staff_direct_nurses",))
+    assert one(check("care_home", {"staff_direct_nurses": 4, "absent_other_direct_nurses": 5}),
+               "absence_over_headcount").field == "absent_other_direct_nurses"
+    visa = one(check("care_home", {"staff_direct_care": 3, "visa_direct_care": 4, "sponsor_licence": "yes"}),
+               "visa_over_headcount")
+    assert visa.field == "visa_direct_care"
 
 
 # ---- workforce ------------------------------------------------------------------------------
@@ -145,7 +171,7 @@ def test_headcount_with_no_hours_is_a_warning(service_type):
 # ---- vaccination --------------------------------------------------------------------------
 
 def test_more_vaccinated_residents_than_beds_occupied_is_an_error():
-    findings = check("care_home", care_home_return(covid_vacc_residents=36, flu_vacc_residents=35))
+    findings = check("care_home", care_home_return(covid_vacc_residents=36, flu_vacc_residents=35), NOVEMBER_2025)
     finding = one(findings, "vaccinated_over_group")
     assert (finding.field, finding.related) == ("covid_vacc_residents", ("beds_occupied",))
     assert "(36)" in finding.message and "(35)" in finding.message
@@ -157,7 +183,7 @@ def test_more_vaccinated_residents_than_beds_occupied_is_an_error():
     ("home_care", "flu_vacc_staff", "57"),
 ])
 def test_more_vaccinated_staff_than_the_headcount_is_an_error(service_type, key, group):
-    finding = one(check(service_type, RETURNS[service_type](**{key: 100})), "vaccinated_over_group")
+    finding = one(check(service_type, RETURNS[service_type](**{key: 100}), NOVEMBER_2025), "vaccinated_over_group")
     assert finding.field == key and "(100)" in finding.message and f"({group})" in finding.message
 
 
@@ -169,9 +195,10 @@ def _fell(service_type: str, key: str, before: Period, now: Period) -> list[Find
 @pytest.mark.parametrize(("service_type", "key"), [("care_home", "covid_vacc_direct"),
                                                    ("care_home", "covid_vacc_residents"),
                                                    ("home_care", "covid_vacc_staff")])
-def test_a_covid_count_falling_within_a_season_is_a_warning(service_type, key):
-    for before, now in [(Period(2026, 10), Period(2026, 11)), (Period(2026, 12), Period(2027, 1)),
-                        (Period(2026, 4), Period(2026, 5)), (Period(2026, 4), Period(2026, 8))]:
+def test_a_covid_count_falling_within_a_campaign_is_a_warning(service_type, key):
+    # autumn 2025 ran 1 October 2025 to 31 January 2026; spring 2026 from April 2026
+    for before, now in [(Period(2025, 10), Period(2025, 11)), (Period(2025, 12), Period(2026, 1)),
+                        (Period(2026, 4), Period(2026, 5)), (Period(2026, 4), Period(2026, 6))]:
         found = _fell(service_type, key, before, now)
         assert [(f.field, f.severity) for f in found] == [(key, WARNING)]
         assert "from 20" in found[0].message and before.label in found[0].message and "to 15" in found[0].message
@@ -179,10 +206,10 @@ def test_a_covid_count_falling_within_a_season_is_a_warning(service_type, key):
 
 @pytest.mark.parametrize(("service_type", "key"), [("care_home", "covid_vacc_agency"),
                                                    ("home_care", "covid_vacc_staff")])
-def test_a_covid_count_may_start_again_with_a_new_season(service_type, key):
-    assert _fell(service_type, key, Period(2027, 3), Period(2027, 4)) == []
-    assert _fell(service_type, key, Period(2026, 8), Period(2026, 9)) == []
-    assert _fell(service_type, key, Period(2025, 11), Period(2026, 11)) == []
+def test_a_covid_count_may_start_again_with_a_new_campaign(service_type, key):
+    assert _fell(service_type, key, Period(2026, 1), Period(2026, 4)) == []  # autumn 2025, then spring 2026
+    assert _fell(service_type, key, Period(2024, 12), Period(2025, 4)) == []  # autumn 2024, then spring 2025
+    assert _fell(service_type, key, Period(2024, 11), Period(2025, 11)) == []
 
 
 @pytest.mark.parametrize(("service_type", "key"), [("care_home", "flu_vacc_residents"),
@@ -195,8 +222,10 @@ def test_a_flu_count_falling_is_questioned_only_within_one_flu_season(service_ty
 
 
 def test_a_rising_or_steady_count_is_fine():
-    previous = PreviousReturn(Period(2026, 10), care_home_return(covid_vacc_direct=20))
-    assert check("care_home", care_home_return(covid_vacc_direct=20), Period(2026, 11), previous=previous) == []
+    covid = {"covid_vacc_agency": 1, "covid_vacc_residents": 30}
+    previous = PreviousReturn(Period(2025, 10), care_home_return(covid_vacc_direct=20, **covid))
+    assert check("care_home", care_home_return(covid_vacc_direct=20, **covid), NOVEMBER_2025,
+                 previous=previous) == []
 
 
 # ---- month on month ----------------------------------------------------------------------

@@ -9,6 +9,7 @@ so the command line never loads it otherwise (tests/test_core_has_no_qt.py).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
@@ -44,6 +45,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         folder = ensure_data_dir(resolve_data_dir(getattr(args, "data_dir", None)))
     except DataDirError as exc:
+        if display_available():
+            # Started from an icon or the Start menu there is no terminal to read: say it in a box too.
+            with contextlib.suppress(ImportError):
+                importlib.import_module("ct_desktop.ui.app").report_unusable_data_folder(exc)
         raise CliError(str(exc)) from exc
     if display_available():
         # This month's due date, which the main window shows, worked out before Qt is loaded. It is

@@ -6,7 +6,13 @@ import argparse
 import datetime as dt
 
 from ct_desktop.cli.common import parse_period, print_json
-from ct_desktop.collection_window import CollectionWindow, collection_window, now_london, status_text
+from ct_desktop.collection_window import (
+    CollectionWindow,
+    collection_window,
+    covid_campaign_text,
+    now_london,
+    status_text,
+)
 from ct_desktop.forms.catalogue import default_seasons
 from ct_desktop.period import describe_day
 
@@ -16,10 +22,10 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     parser = subparsers.add_parser(
         "window",
         parents=[parent],
-        help="when a month's return opens and is due, and whether flu questions apply",
+        help="when a month's return opens and is due, and whether flu and COVID-19 questions apply",
         description="Show the collection window of a month: opening date, due date (after weekends and "
-        "England & Wales bank holidays, Europe/London time), whether flu questions are asked, and where "
-        "today stands.",
+        "England & Wales bank holidays, Europe/London time), whether flu questions are asked, which "
+        "COVID-19 vaccination campaign covers the month (if any), and where today stands.",
     )
     parser.add_argument("period", metavar="YYYY-MM", help="the month, e.g. 2026-09")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
@@ -50,5 +56,6 @@ def describe(window: CollectionWindow, moment: dt.datetime) -> str:
         lines.append("           moved from the 14th: " + "; ".join(reasons))
     asked = "asked" if window.flu_season else "not asked"
     lines.append(f"  Flu questions: {asked} (flu season runs {flu.describe()})")
+    lines.append(f"  COVID-19 questions: {covid_campaign_text(window)}")
     lines.append(f"  Now:     {status_text(window, moment)}")
     return "\n".join(lines)

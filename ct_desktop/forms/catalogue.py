@@ -8,6 +8,8 @@ service type's question set. A definition is checked as it loads, so a mistake i
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import itertools
 import tomllib
 from collections.abc import Mapping
 from functools import lru_cache
@@ -17,14 +19,18 @@ from typing import Any
 from ct_desktop.forms.model import (
     FIELD_TYPES,
     RULE_KINDS,
+    Campaign,
     Condition,
     Field,
     FormDefinition,
+    Grid,
+    GridRow,
     Option,
     Rule,
     Season,
     Section,
     Total,
+    count_text,
     is_number,
 )
 from ct_desktop.period import Period
@@ -33,7 +39,7 @@ DEFINITIONS_DIR = Path(__file__).with_name("definitions")
 SEASONS_FILE = "seasons.toml"
 SEVERITIES = ("error", "warning")
 # Rule parameters that hold field keys; every key they name must be a field of the form.
-_FIELD_PARAMS = ("left", "right", "fields")
+_FIELD_PARAMS = ("left", "left_when_given", "right", "fields")
 # Rule parameters that are numbers; checked here so a typo fails at load, not when a return is checked.
 _NUMBER_PARAMS = ("factor", "percent", "min_change")
 
@@ -79,10 +85,17 @@ class FormCatalogue:
             )
         return in_force[-1]
 
+    def with_forms(self, forms: list[FormDefinition]) -> FormCatalogue:
+        """A catalogue with these versions added; each replaces a version of the same number (or alias)."""
+        replaced = {(f.service_type, number) for f in forms for number in (f.version, *f.replaces)}
+        kept = [f for versions in self._by_type.values() for f in versions
+                if not ({(f.service_type, n) for n in (f.version, *f.replaces)} & replaced)]
+        return FormCatalogue([*kept, *forms])
+
     def form_version(self, service_type: str, version: str) -> FormDefinition:
         """A particular version, e.g. the one a saved return was made with."""
         for form in self.versions(service_type):
-            if form.version == version:
+            if form.version == version or version in form.replaces:
                 return form
         raise UnknownForm(f"no {service_type} question set has version '{version}'")
 
@@ -96,12 +109,13 @@ def load_catalogue(directory: Path | None = None) -> FormCatalogue:
     seen: dict[tuple[str, str], Path] = {}
     for path in paths:
         form = load_definition(path, seasons)
-        key = (form.service_type, form.version)
-        if key in seen:
-            raise DefinitionError(
-                f"{path.name}: {form.service_type} version {form.version} is also in {seen[key].name}"
-            )
-        seen[key] = path
+        for number in (form.version, *form.replaces):
+            key = (form.service_type, number)
+            if key in seen:
+                raise DefinitionError(
+                    f"{path.name}: {form.service_type} version {number} is also in {seen[key].name}"
+                )
+            seen[key] = path
         forms.append(form)
     return FormCatalogue(forms)
 
@@ -126,13 +140,40 @@ def form_for(service_type: str, period: Period) -> FormDefinition:
 def load_definition(path: Path, seasons: Mapping[str, Season]) -> FormDefinition:
     """Read and check one definition file."""
     try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
         raise DefinitionError(f"{Path(path).name}: cannot be read: {exc}") from exc
+    return parse_definition(text, Path(path).name, seasons)
+
+
+def parse_definition(text: str, name: str, seasons: Mapping[str, Season] | None = None) -> FormDefinition:
+    """Check the text of one definition exactly as a bundled file is checked; ``name`` is said in errors.
+
+    The same check serves a definition fetched from the tracker: one that fails it is never used.
+    """
     try:
-        return _build_form(data, seasons)
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise DefinitionError(f"{name}: cannot be read: {exc}") from exc
+    try:
+        return _build_form(data, default_seasons() if seasons is None else seasons)
     except (KeyError, TypeError, ValueError) as exc:
-        raise DefinitionError(f"{Path(path).name}: {_reason(exc)}") from exc
+        raise DefinitionError(f"{name}: {_reason(exc)}") from exc
+
+
+def content_hash(text: str) -> str:
+    """The SHA-256 of a definition's text (UTF-8), in hex: how the tracker and the app name one copy."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def bundled_definition_texts() -> list[tuple[FormDefinition, str]]:
+    """Each bundled definition with its text, in file order."""
+    seasons = default_seasons()
+    found = []
+    for path in sorted(p for p in DEFINITIONS_DIR.glob("*.toml") if p.name != SEASONS_FILE):
+        text = path.read_text(encoding="utf-8")
+        found.append((parse_definition(text, path.name, seasons), text))
+    return found
 
 
 def _reason(exc: Exception) -> str:
@@ -147,13 +188,45 @@ def load_seasons(path: Path) -> dict[str, Season]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise DefinitionError(f"{path.name}: cannot be read: {exc}") from exc
+    try:
+        return seasons_from(data)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise DefinitionError(f"{path.name}: {_reason(exc)}") from exc
+
+
+def seasons_from(data: Mapping[str, Any]) -> dict[str, Season]:
+    """Seasons from the parsed TOML of a seasons file; ValueError naming the season and the problem.
+
+    A season has either ``windows`` (months of every year) or ``campaigns`` (each with a name, a
+    first_day and a last_day, in order and not overlapping).
+    """
     seasons = {}
     for key, entry in data.items():
-        windows = tuple((int(a), int(b)) for a, b in entry["windows"])
-        if not windows or any(not (1 <= m <= 12) for pair in windows for m in pair):
-            raise DefinitionError(f"{path.name}: season '{key}' needs months 1 to 12")
-        seasons[key] = Season(key=key, label=entry.get("label", key), windows=windows)
+        if not isinstance(entry, Mapping):
+            raise ValueError(f"season '{key}' must be a table")
+        campaigns = tuple(_build_campaign(key, item) for item in entry.get("campaigns", []))
+        windows = tuple((int(a), int(b)) for a, b in entry.get("windows", []))
+        if campaigns and windows:
+            raise ValueError(f"season '{key}' has both windows and campaigns: give one")
+        if not campaigns and (not windows or any(not (1 <= m <= 12) for pair in windows for m in pair)):
+            raise ValueError(f"season '{key}' needs months 1 to 12")
+        for before, after in itertools.pairwise(campaigns):
+            if after.first_day <= before.last_day:
+                raise ValueError(f"season '{key}': campaign '{after.name}' starts before '{before.name}' ends")
+        seasons[key] = Season(key=key, label=str(entry.get("label", key)), windows=windows, campaigns=campaigns)
     return seasons
+
+
+def _build_campaign(season: str, data: Mapping[str, Any]) -> Campaign:
+    name = str(data["name"])
+    first, last = data["first_day"], data["last_day"]
+    for day in (first, last):
+        if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
+            raise ValueError(f"season '{season}': campaign '{name}' needs first_day and last_day as dates, "
+                             "e.g. 2025-10-01")
+    if last < first:
+        raise ValueError(f"season '{season}': campaign '{name}' ends before it starts")
+    return Campaign(name=name, first_day=first, last_day=last)
 
 
 def _build_form(data: dict[str, Any], seasons: Mapping[str, Season]) -> FormDefinition:
@@ -169,6 +242,7 @@ def _build_form(data: dict[str, Any], seasons: Mapping[str, Season]) -> FormDefi
         sections=sections,
         rules=tuple(_build_rule(entry) for entry in data.get("rules", [])),
         seasons=dict(seasons),
+        replaces=_key_list(data.get("replaces", []), "replaces"),
     )
     _check_references(form)
     return form
@@ -178,8 +252,50 @@ def _build_section(data: dict[str, Any], seasons: Mapping[str, Season]) -> Secti
     key = str(data["key"])
     fields = tuple(_build_field(entry, key, seasons) for entry in data["fields"])
     totals = tuple(_build_total(entry, key) for entry in data.get("totals", []))
+    grid = _build_grid(data["grid"], key, fields) if "grid" in data else None
     return Section(key=key, title=str(data["title"]), guidance=str(data.get("guidance", "")), fields=fields,
-                   totals=totals)
+                   totals=totals, grid=grid)
+
+
+def _build_grid(data: Any, section: str, fields: tuple[Field, ...]) -> Grid:
+    # Checked here so a slip in a grid is reported by file and section when the question set loads.
+    where = f"section {section}: grid"
+    if not isinstance(data, dict):
+        raise ValueError(f"{where} must be a table with columns and rows")
+    columns = data.get("columns")
+    if not isinstance(columns, list) or not columns or not all(isinstance(c, str) and c.strip() for c in columns):
+        raise ValueError(f"{where}: columns must be a list of column headings")
+    raw_rows = data.get("rows")
+    if not isinstance(raw_rows, list) or not raw_rows:
+        raise ValueError(f"{where}: rows must be a list of rows, each with a label and cells")
+    numeric = {item.key: item.numeric for item in fields}
+    seen: set[str] = set()
+    rows = []
+    for number, raw in enumerate(raw_rows, start=1):
+        if not isinstance(raw, dict) or not isinstance(raw.get("label"), str) or not isinstance(raw.get("cells"), list):
+            raise ValueError(f"{where}: row {number} needs a label and a list of cells")
+        label = raw["label"]
+        if len(raw["cells"]) != len(columns):
+            raise ValueError(f"{where}: row '{label}' has {count_text(len(raw['cells']), 'cell')} for "
+                             f"{count_text(len(columns), 'column')}")
+        cells: list[str | None] = []
+        for cell in raw["cells"]:
+            if cell == "":
+                cells.append(None)  # no such figure in this row
+                continue
+            if not isinstance(cell, str) or cell not in numeric:
+                raise ValueError(f"{where}: row '{label}': {cell!r} is not a field of section {section}")
+            if not numeric[cell]:
+                raise ValueError(f"{where}: row '{label}': '{cell}' is not a number field")
+            if cell in seen:
+                raise ValueError(f"{where}: '{cell}' is in more than one cell")
+            seen.add(cell)
+            cells.append(cell)
+        rows.append(GridRow(label=label, cells=tuple(cells)))
+    total = data.get("total_label", "")
+    if not isinstance(total, str):
+        raise ValueError(f"{where}: total_label must be text")
+    return Grid(columns=tuple(columns), rows=tuple(rows), total_label=total)
 
 
 def _build_total(data: dict[str, Any], section: str) -> Total:

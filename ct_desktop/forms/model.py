@@ -133,22 +133,57 @@ class Condition:
 
 
 @dataclass(frozen=True)
+class Campaign:
+    """One announced vaccination campaign, e.g. autumn 2025: 1 October 2025 to 31 January 2026."""
+
+    name: str
+    first_day: dt.date
+    last_day: dt.date
+
+    def covers(self, period: Period) -> bool:
+        """Whether any day of the month is in the campaign."""
+        return self.first_day < period.next().first_day and period.first_day <= self.last_day
+
+    def describe(self) -> str:
+        """E.g. 'autumn 2025 (1 October 2025 to 31 January 2026)'."""
+        return f"{self.name} ({_day_text(self.first_day)} to {_day_text(self.last_day)})"
+
+
+@dataclass(frozen=True)
 class Season:
-    """Months of the year in which a season runs, e.g. flu: September to March.
+    """When a season runs: months of every year (flu: September to March), or dated campaigns.
 
     ``windows`` holds (first month, last month) pairs; a window may wrap over the new year.
+    ``campaigns`` (for a season announced each year, such as COVID-19 vaccination) lists each running
+    with its first and last day; a season with campaigns runs only in the months they cover.
     """
 
     key: str
     label: str
     windows: tuple[tuple[int, int], ...]
+    campaigns: tuple[Campaign, ...] = ()
+
+    def campaign_for(self, period: Period) -> Campaign | None:
+        """The campaign that covers the month, or None."""
+        return next((c for c in self.campaigns if c.covers(period)), None)
+
+    def known_for(self, period: Period) -> bool:
+        """Whether the data says anything about the month: False after the last announced campaign."""
+        if not self.campaigns:
+            return True
+        return period.first_day <= max(c.last_day for c in self.campaigns)
 
     def instance(self, period: Period) -> tuple[int, int] | None:
-        """Which running of the season a month belongs to, as (window index, starting year).
+        """Which running of the season a month belongs to, as (window or campaign index, starting year).
 
         Two months are in the same season exactly when their instances are equal; None when
         the month is outside the season.
         """
+        if self.campaigns:
+            for index, campaign in enumerate(self.campaigns):
+                if campaign.covers(period):
+                    return index, campaign.first_day.year
+            return None
         for index, (first, last) in enumerate(self.windows):
             if first <= last:
                 if first <= period.month <= last:
@@ -164,7 +199,9 @@ class Season:
         return self.instance(period) is not None
 
     def describe(self) -> str:
-        """E.g. 'September to March'."""
+        """E.g. 'September to March', or 'in the months of a vaccination campaign'."""
+        if self.campaigns:
+            return "in the months of a vaccination campaign"
         names = [MONTH_NAMES[m - 1] for pair in self.windows for m in pair]
         return ", ".join(f"{names[i]} to {names[i + 1]}" for i in range(0, len(names), 2))
 
@@ -300,14 +337,52 @@ class Total:
 
 
 @dataclass(frozen=True)
+class GridRow:
+    """One row of a grid: its heading and, per column, the key of the field in that cell (None: no cell)."""
+
+    label: str
+    cells: tuple[str | None, ...]
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A section's figures laid out as a table, as the tracker's own page shows them.
+
+    Each cell names a field of the section; ``total_label`` (optional) adds a last row with the sum
+    of each column. Tab moves across a row, Enter down a column.
+    """
+
+    columns: tuple[str, ...]
+    rows: tuple[GridRow, ...]
+    total_label: str = ""
+
+    def keys(self) -> tuple[str, ...]:
+        """The field keys of the cells, row by row (the order Tab follows)."""
+        return tuple(key for row in self.rows for key in row.cells if key is not None)
+
+    def keys_down(self) -> tuple[str, ...]:
+        """The field keys of the cells, column by column (the order Enter follows)."""
+        return tuple(row.cells[column] for column in range(len(self.columns)) for row in self.rows
+                     if row.cells[column] is not None)  # type: ignore[misc]
+
+    def column_keys(self, column: int) -> tuple[str, ...]:
+        """The field keys of one column, top to bottom."""
+        return tuple(row.cells[column] for row in self.rows if row.cells[column] is not None)  # type: ignore[misc]
+
+
+@dataclass(frozen=True)
 class Section:
-    """A titled group of fields, shown together, with the totals shown under it."""
+    """A titled group of fields, shown together, with the totals shown under it.
+
+    With a grid, the fields it names are shown in it; the section's other fields come above it.
+    """
 
     key: str
     title: str
     guidance: str
     fields: tuple[Field, ...]
     totals: tuple[Total, ...] = ()
+    grid: Grid | None = None
 
 
 @dataclass(frozen=True)
@@ -337,6 +412,8 @@ class FormDefinition:
     sections: tuple[Section, ...]
     rules: tuple[Rule, ...]
     seasons: Mapping[str, Season]
+    # Earlier numbers of this same question set: returns saved under them open with this version.
+    replaces: tuple[str, ...] = ()
 
     @property
     def fields(self) -> tuple[Field, ...]:
@@ -365,6 +442,10 @@ class FormDefinition:
     def season_applies(self, season: str, period: Period) -> bool:
         """Whether the named season covers this month."""
         return self.seasons[season].includes(period)
+
+
+def _day_text(day: dt.date) -> str:
+    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 def _show(value: Any) -> str:

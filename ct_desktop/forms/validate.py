@@ -12,7 +12,7 @@ from fractions import Fraction
 from typing import Any
 
 from ct_desktop.forms.findings import ERROR, Finding, PreviousReturn
-from ct_desktop.forms.model import Condition, Field, FormDefinition, format_number, is_number
+from ct_desktop.forms.model import Condition, Field, FormDefinition, Season, format_number, is_number
 from ct_desktop.forms.rules import RULE_CHECKS, Figures, as_fraction
 from ct_desktop.period import Period
 
@@ -137,6 +137,9 @@ def _why_empty(form: FormDefinition, period: Period, item: Field, usable: Mappin
     """(message, related keys) when the field must be left empty this time, else None."""
     if not form.is_asked(item, period):
         season = form.seasons[item.season]
+        if season.campaigns:
+            gap = season_gap(season, period)
+            return f"{item.label} is asked during a {season.label} only: {gap}; leave it empty.", ()
         return f"{item.label} is asked {season.describe()} only; leave it empty for {period.label}.", ()
     condition = item.empty_unless
     # An unanswered or unusable controlling field decides nothing yet (holds() gives None).
@@ -160,8 +163,18 @@ def _why_required(form: FormDefinition, period: Period, item: Field,
         return f"{item.label} is required: {how}", ()
     if item.season is not None:
         season = form.seasons[item.season]
+        campaign = season.campaign_for(period)
+        if campaign is not None:
+            return f"{item.label} is required during the {season.label} {campaign.describe()}: {how}", ()
         return f"{item.label} is required in {season.label} ({season.describe()}): {how}", ()
     return None
+
+
+def season_gap(season: Season, period: Period) -> str:
+    """Why a campaign season does not cover a month, in words: none that month, or none known yet."""
+    if not season.known_for(period):
+        return f"no {season.label} is known yet for {period.label}"
+    return f"there is no {season.label} in {period.label}"
 
 
 def _previous_figures(form: FormDefinition, period: Period, previous: Any) -> Figures | None:

@@ -50,6 +50,20 @@ def ask_to_continue(title: str, text: str) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
+DATA_FOLDER_ADVICE = ("Check that the folder and the drive it is on are there and that you may write to them "
+                      "(a full or read-only drive, or a folder of another user, stops ct-desktop), or start "
+                      "ct-desktop with --data-dir and a folder you can write to. Nothing has been changed.")
+
+
+def report_unusable_data_folder(exc: DataDirError, report: Reporter | None = None) -> None:
+    """Say in a message box that the data folder cannot be used, before anything else of the app starts."""
+    if QApplication.instance() is None:
+        prepare_high_dpi()
+        QApplication(sys.argv[:1])
+    (report or show_startup_error)("Cannot use the data folder", f"ct-desktop has not started: {exc}.",
+                                   DATA_FOLDER_ADVICE)
+
+
 def store_error_text(exc: StoreError) -> tuple[str, str]:
     """(text, detail) for a store that cannot be opened, naming the files and what to do."""
     if isinstance(exc, StoreUnreadable):
@@ -67,7 +81,7 @@ def open_context(data_dir: Path | None, report: Reporter | None = None, ask: Ask
     try:
         folder = ensure_data_dir(resolve_data_dir(data_dir))
     except DataDirError as exc:
-        report("Cannot use the data folder", str(exc), "")
+        report("Cannot use the data folder", f"ct-desktop has not started: {exc}.", DATA_FOLDER_ADVICE)
         return None
     try:
         store = open_store(folder, full_check_when_due=False)  # a due full check runs in the background

@@ -76,6 +76,10 @@ def _conditional(form: FormDefinition, item: Field, condition: Condition,
         return Requirement(f"Required now, because {when}.", marked=True)
     if holds is False and item.empty_unless is not None:
         return Requirement(f"Only answered when {when}: leave it empty.", marked=False)
+    if item.required_when is None:  # optional, and only where its condition holds
+        if holds:
+            return Requirement(f"Optional: it can be answered, because {when}.", marked=False)
+        return Requirement(f"Optional, and only answered when {when}.", marked=False)
     return Requirement(f"Required when {when}.", marked=True)
 
 
