@@ -25,8 +25,10 @@ BY = "AB"
 
 
 def full_care_home_values() -> dict[str, Any]:
-    """Every answer of the example care home return, flu questions included."""
-    return json.loads(EXAMPLE.read_text(encoding="utf-8"))["values"]
+    """Every answer of the example care home return, flu questions included, and COVID-19 vaccination answers
+    (asked in the months of a vaccination campaign)."""
+    values = json.loads(EXAMPLE.read_text(encoding="utf-8"))["values"]
+    return {**values, "covid_vacc_direct": 20, "covid_vacc_agency": 1, "covid_vacc_residents": 30}
 
 
 def care_home_values(period: Period) -> dict[str, Any]:

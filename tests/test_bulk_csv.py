@@ -48,7 +48,7 @@ def data(isolated_data_dir):
         store.set_values(AWAY.id, SEPTEMBER, {"beds_max_capacity": 20, "staff_agency_nurses": NOT_KNOWN,
                                               "beds_vacant_unavailable": 1,
                                               "beds_unavailable_reasons": ["staffing", "other"]}, "AB")
-        values = {**home_care_values(), "covid_vacc_staff": NOT_KNOWN, "flu_vacc_staff": 7}
+        values = {**home_care_values(), "spare_capacity_hours": NOT_KNOWN, "flu_vacc_staff": 7}
         store.set_values(AGENCY.id, SEPTEMBER, values, "AB")
     return isolated_data_dir
 
@@ -99,7 +99,7 @@ def test_export_writes_one_row_per_saved_return_with_keys_as_columns(capsys, dat
     assert rows["1-102"]["staff_agency_nurses"] == "?" and rows["1-102"]["beds_unavailable_reasons"] == "staffing;other"
     assert rows["1-102"]["beds_occupied"] == ""  # blank stays blank, distinct from "?" and 0
     assert rows["1-202"]["people_supported"] == "120" and rows["1-202"]["beds_max_capacity"] == ""
-    assert rows["1-202"]["covid_vacc_staff"] == "?" and rows["1-202"]["service_type"] == "home_care"
+    assert rows["1-202"]["spare_capacity_hours"] == "?" and rows["1-202"]["service_type"] == "home_care"
 
 
 def test_template_has_a_blank_row_for_every_location_and_no_out_of_season_columns(capsys, data):

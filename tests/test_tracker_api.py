@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import requests
 from local_store import Clock
-from sample_returns import care_home_values, home_care_values
+from sample_returns import care_home_values, home_care_values, with_covid
 from tracker_server import API, add_provider, running_tracker
 from tracker_server import submission_body as submission
 
@@ -294,7 +294,7 @@ def test_a_value_and_a_not_known_mark_on_one_question_is_refused(rose):
 def test_an_unknown_form_version_is_refused_on_form_version(rose):
     response = rose.put("1-101", "2026-09", submission(CARE_HOME_SEPTEMBER, form_version="1999.9"))
     assert error_fields(response) == {"form_version": "unknown_form_version"}
-    assert "2025.1" in response.json()["errors"][0]["message"]
+    assert "2024.06" in response.json()["errors"][0]["message"]
 
 
 @pytest.mark.parametrize("reviewed_at", ["2026-09-10T09:30:00", "10/09/2026 09:30", 1788000000, "2026-09-10"])
@@ -318,7 +318,7 @@ def test_a_malformed_period_is_422_on_period(rose, period):
 
 
 def test_a_month_before_any_question_set_is_422_on_period(rose):
-    assert error_fields(rose.put("1-101", "2024-01", submission(CARE_HOME_SEPTEMBER))) == {
+    assert error_fields(rose.put("1-101", "2023-06", submission(CARE_HOME_SEPTEMBER))) == {
         "period": "no_form_for_period"}
 
 
@@ -369,8 +369,9 @@ def test_malformed_bodies_get_the_same_error_shape(rose):
 def test_history_gives_the_latest_revision_of_recent_months_newest_first(rose):
     months = ["2026-04", "2026-05", "2026-06", "2026-07"]
     for month in months:
-        assert rose.put("1-102", month, submission(HOME_CARE_JULY)).status_code == 201
-    revised = submission({**HOME_CARE_JULY, "staff_agency_care": 4}, base=1)
+        values = with_covid("home_care", Period.parse(month), HOME_CARE_JULY)
+        assert rose.put("1-102", month, submission(values)).status_code == 201
+    revised = submission({**with_covid("home_care", Period(2026, 6), HOME_CARE_JULY), "staff_agency_care": 4}, base=1)
     assert rose.put("1-102", "2026-06", revised).status_code == 201
 
     everything = rose.get("/locations/1-102/returns").json()
@@ -393,6 +394,7 @@ def test_history_default_is_twelve_months(rose):
     for _ in range(13):  # April 2025 (the first home care form) to April 2026
         flu_season = month.month >= 9 or month.month <= 3
         values = {**HOME_CARE_JULY, "flu_vacc_staff": 10} if flu_season else HOME_CARE_JULY
+        values = with_covid("home_care", month, values)
         assert rose.put("1-102", str(month), submission(values)).status_code == 201, month
         month = month.next()
     history = rose.get("/locations/1-102/returns").json()

@@ -88,8 +88,9 @@ def test_a_resend_is_answered_as_a_resend_after_the_forms_change(tmp_path, db_pa
     # The tracker is upgraded: the care home question set is now version 2026.1 only.
     definitions = tmp_path / "definitions"
     shutil.copytree(DEFINITIONS_DIR, definitions)
-    care_home = definitions / "care_home-2025.toml"
-    care_home.write_text(care_home.read_text().replace('version = "2025.1"', 'version = "2026.1"', 1))
+    care_home = definitions / "care_home-2024-06.toml"
+    care_home.write_text(care_home.read_text().replace('version = "2024.06"', 'version = "2026.1"', 1)
+                         .replace('replaces = ["2025.1"]', ""))
     with running_tracker(db_path, catalogue=load_catalogue(definitions)) as url:
         again = put(url, tokens["rose"], body)
         reused = put(url, tokens["rose"], dict(body, values={**CARE_HOME_SEPTEMBER, "hours_agency": 1}))

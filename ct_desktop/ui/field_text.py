@@ -76,6 +76,9 @@ def _conditional(form: FormDefinition, item: Field, condition: Condition,
         return Requirement(f"Required now, because {when}.", marked=True)
     if holds is False and item.empty_unless is not None:
         return Requirement(f"Only answered when {when}: leave it empty.", marked=False)
+    if item.required_when is None:
+        # Optional, but only when the condition holds (reasons beds are unavailable, from June 2024).
+        return Requirement(f"Optional; only answered when {when}.", marked=False)
     return Requirement(f"Required when {when}.", marked=True)
 
 

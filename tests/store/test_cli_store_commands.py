@@ -145,7 +145,7 @@ def test_draft_show_lists_answers_findings_and_who_changed_what(capsys, store):
     run(capsys, "draft", "set", HOME, "2026-09", "beds_max_capacity=41", "--by", "Chris D")
     code, out, _ = run(capsys, "draft", "show", HOME, "2026-09")
     assert code == 0
-    assert out.startswith("Sunny Care (1-101), care_home, September 2026 (form 2025.1)\nState: draft")
+    assert out.startswith("Sunny Care (1-101), care_home, September 2026 (form 2024.06)\nState: draft")
     assert "\nBeds\n  Maximum bed capacity (beds_max_capacity): 41\n" in out
     assert "  Beds occupied (beds_occupied): not known\n" in out
     assert "  Vacant beds reserved (beds_vacant_reserved): blank, required\n" in out

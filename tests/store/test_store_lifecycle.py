@@ -67,7 +67,7 @@ def test_submit_freezes_exactly_the_put_body_in_the_outbox(store, complete, cloc
     assert item.payload["no_changes"] is False
     assert item.payload["reviewed_by"] == "Ann B"
     assert item.payload["reviewed_at"] == "2026-09-09T10:00:00+01:00"  # London summer time, with its offset
-    assert item.payload["form_version"] == "2025.1"
+    assert item.payload["form_version"] == "2024.06"
     assert (item.attempts, item.queued_by) == (0, "Ann B")
     assert [h.action for h in store.history(HOME, SEPTEMBER)][-1] is HistoryAction.SUBMITTED
 

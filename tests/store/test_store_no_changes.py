@@ -83,7 +83,7 @@ def test_no_changes_for_home_care(store, accept, home_care_values):
     accept(store, AGENCY, Period(2026, 7), home_care_values)
     submission = store.no_changes(AGENCY, AUGUST, "AB")
     assert submission.item.payload["values"] == dict(home_care_values, visa_direct_care=None)  # blank: null
-    assert submission.item.payload["form_version"] == "2025.1"
+    assert submission.item.payload["form_version"] == "2024.06"
 
 
 def test_no_changes_refuses_a_month_already_queued_or_accepted(store, accept, care_home_values, clock):

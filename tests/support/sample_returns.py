@@ -55,6 +55,16 @@ COVID_ANSWERS = {"care_home": {"covid_vacc_direct": 20, "covid_vacc_agency": 1, 
                  "home_care": {"covid_vacc_staff": 18}}
 
 
+def with_covid(service_type: str, period: Period, values: dict) -> dict:
+    """The values with the COVID-19 answers added when the month is in a vaccination campaign."""
+    from ct_desktop.forms.catalogue import form_for
+
+    form = form_for(service_type, period)
+    if any(form.is_asked(form.field(key), period) for key in COVID_ANSWERS[service_type]):
+        return {**values, **COVID_ANSWERS[service_type]}
+    return dict(values)
+
+
 def accept(store: Store, location_id: str, period: Period, values: dict, *, revision: int = 1, by: str = "AB",
            accepted_at: str = "2026-08-11T09:12:00+01:00") -> AcceptedRevision:
     """Enter, submit, 'send' and record the tracker's acceptance, as the sync engine would."""

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import requests
 from local_store import Clock
-from sample_returns import home_care_values, summer_care_home_values
+from sample_returns import home_care_values, summer_care_home_values, with_covid
 
 from ct_desktop.models import Location, OutboxItem
 from ct_desktop.period import Period
@@ -68,7 +68,8 @@ def queue_summer_months(store: Store, locations: list[Location], months: list[Pe
         store.add_location(location)
         values = summer_care_home_values() if location.service_type == "care_home" else home_care_values()
         for month in months:
-            sent[(location.id, str(month))] = queue(store, location.id, month, values).submission_id
+            answers = with_covid(location.service_type, month, values)
+            sent[(location.id, str(month))] = queue(store, location.id, month, answers).submission_id
     return sent
 
 

@@ -44,9 +44,16 @@ def test_requirement_notes_follow_the_definitions_and_the_answers_so_far():
     reasons = CARE.field("beds_unavailable_reasons")
     assert requirement(CARE, SEPTEMBER, CARE.field("beds_occupied"), {}).text == "Required."
     assert not requirement(CARE, SEPTEMBER, CARE.field("beds_occupied"), {}).note
-    assert requirement(CARE, SEPTEMBER, reasons, {}).text == (
+    # optional from June 2024; required before, when a bed is unavailable
+    assert requirement(CARE, SEPTEMBER, reasons, {"beds_vacant_unavailable": 2}).text == (
+        "Optional; only answered when “Vacant beds not available for admission” is more than 0.")
+    march_2024 = Period(2024, 3)
+    before = form_for("care_home", march_2024)
+    old_reasons = before.field("beds_unavailable_reasons")
+    assert requirement(before, march_2024, old_reasons, {}).text == (
         "Required when “Vacant beds not available for admission” is more than 0.")
-    assert requirement(CARE, SEPTEMBER, reasons, {"beds_vacant_unavailable": 2}).text.startswith("Required now")
+    assert requirement(before, march_2024, old_reasons, {"beds_vacant_unavailable": 2}).text.startswith(
+        "Required now")
     empty = requirement(CARE, SEPTEMBER, reasons, {"beds_vacant_unavailable": 0})
     assert (empty.text.startswith("Only answered when"), empty.marked) == (True, False)
     visa = requirement(CARE, SEPTEMBER, CARE.field("visa_direct_care"), {})

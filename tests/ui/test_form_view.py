@@ -222,10 +222,11 @@ def test_reopening_the_return_on_the_next_shift_shows_what_was_saved(qtbot, cont
 def test_conditional_and_seasonal_questions_are_marked_as_such(qtbot, context, store):
     view = open_view(qtbot, context)
     reasons = view.rows["beds_unavailable_reasons"]
-    assert reasons.requirement_label.text().startswith("* Required when “Vacant beds not available")
-    type_text(qtbot, view, "beds_vacant_unavailable", "2")
-    assert reasons.requirement_label.text() == ("* Required now, because “Vacant beds not available for "
+    # from June 2024 the reasons are optional, and only answered when a bed is unavailable
+    assert reasons.requirement_label.text() == ("Optional; only answered when “Vacant beds not available for "
                                                 "admission” is more than 0.")
+    type_text(qtbot, view, "beds_vacant_unavailable", "2")
+    assert reasons.requirement_label.text().startswith("Optional; only answered when")
     assert view.rows["flu_vacc_direct"].requirement_label.text() == "* Required in flu season (September to March)."
     type_text(qtbot, view, "beds_vacant_unavailable", "0")
     assert reasons.requirement_label.text().startswith("Only answered when")
