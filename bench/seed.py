@@ -22,13 +22,13 @@ REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "care_home-2026-09.json"
 SERVICE_TYPE = "care_home"
 BY = "AB"
+COVID_ANSWERS = {"covid_vacc_direct": 20, "covid_vacc_agency": 1, "covid_vacc_residents": 30}
 
 
 def full_care_home_values() -> dict[str, Any]:
-    """Every answer of the example care home return, flu questions included, and COVID-19 vaccination answers
-    (asked in the months of a vaccination campaign)."""
-    values = json.loads(EXAMPLE.read_text(encoding="utf-8"))["values"]
-    return {**values, "covid_vacc_direct": 20, "covid_vacc_agency": 1, "covid_vacc_residents": 30}
+    """Every answer of the example care home return, flu questions included, and the COVID-19 vaccination
+    answers that a month of a vaccination campaign asks too."""
+    return {**json.loads(EXAMPLE.read_text(encoding="utf-8"))["values"], **COVID_ANSWERS}
 
 
 def care_home_values(period: Period) -> dict[str, Any]:

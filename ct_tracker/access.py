@@ -81,3 +81,35 @@ class RateLimiter:
                 return Verdict(allowed=True)
             wait = times[0] + self.per_seconds - now
             return Verdict(allowed=False, retry_after=max(1, math.ceil(wait)))
+
+
+class AuthFailureLimit:
+    """At most ``failures`` refused tokens per ``per_seconds`` from each client address, then 429.
+
+    Only failures are counted, and a request with a good token is never refused by this limit (a care
+    home sharing an address with a misconfigured computer keeps working); a caller that keeps guessing
+    is answered 429 instead of 401 until its oldest failure leaves the window.
+    """
+
+    def __init__(self, failures: int, per_seconds: float = 60, now: Callable[[], float] = time.monotonic):
+        if failures < 1 or per_seconds <= 0:
+            raise ValueError("an authentication failure limit needs at least 1 failure per a positive time")
+        self.failures = failures
+        self.per_seconds = per_seconds
+        self._now = now
+        self._log: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def fail(self, address: str) -> Verdict:
+        """Record a refused token from ``address``; not allowed once it is over the limit."""
+        with self._lock:
+            now = self._now()
+            times = self._log.setdefault(address, deque())
+            while times and times[0] <= now - self.per_seconds:
+                times.popleft()
+            if len(times) < self.failures:
+                times.append(now)
+                return Verdict(allowed=True)
+            # Refused guesses are not logged: the address is let back in when its window has passed.
+            wait = times[0] + self.per_seconds - now
+            return Verdict(allowed=False, retry_after=max(1, math.ceil(wait)))

@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from ct_desktop.forms.catalogue import FormCatalogue
-from ct_tracker.access import RateLimiter, digests_match, token_digest
+from ct_tracker.access import AuthFailureLimit, RateLimiter, digests_match, token_digest
 from ct_tracker.database import (
     CONFLICT,
     CREATED,
@@ -30,6 +30,7 @@ from ct_tracker.database import (
     TrackerDatabase,
 )
 from ct_tracker.errors import ApiError, validation_failed
+from ct_tracker.intake import quoted, shortened
 from ct_tracker.schemas import (
     AcceptedReturn,
     ErrorBody,
@@ -62,13 +63,15 @@ class TrackerContext:
     clock: Callable[[], dt.datetime]
     rate_limiter: RateLimiter | None = None
     maintenance: int | None = None
+    auth_failures: AuthFailureLimit | None = None
 
 
 _RETRY_AFTER = {"Retry-After": {"description": "seconds to wait before trying again",
                                 "schema": {"type": "integer"}}}
 _GATE: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorBody, "description": "no token, or not a token of this tracker (code unauthorized)"},
-    429: {"model": ErrorBody, "description": "too many requests for this token (code rate_limited)",
+    429: {"model": ErrorBody, "description": "too many requests for this token, or with wrong tokens from this "
+                                             "address (code rate_limited)",
           "headers": _RETRY_AFTER},
     503: {"model": ErrorBody, "description": "the tracker is down for maintenance (code unavailable)",
           "headers": _RETRY_AFTER},
@@ -97,9 +100,10 @@ def available(ctx: Annotated[TrackerContext, Depends(tracker)]) -> None:
                        headers={"Retry-After": str(ctx.maintenance)})
 
 
-def current_provider(ctx: Annotated[TrackerContext, Depends(tracker)],
+def current_provider(request: Request, ctx: Annotated[TrackerContext, Depends(tracker)],
                      credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Provider:
-    """The provider whose token came with the request (401 otherwise), within its rate limit (429)."""
+    """The provider whose token came with the request (401 otherwise, 429 after too many from the caller's
+    address), within its rate limit (429)."""
     provider = None
     if credentials is not None:
         digest = token_digest(credentials.credentials)
@@ -108,6 +112,13 @@ def current_provider(ctx: Annotated[TrackerContext, Depends(tracker)],
         provider = ctx.database.provider_by_token(digest)
         if provider is not None and not digests_match(provider.token_sha256, digest):
             provider = None
+    if provider is None and ctx.auth_failures is not None:
+        address = request.client.host if request.client else ""
+        verdict = ctx.auth_failures.fail(address)
+        if not verdict.allowed:
+            raise ApiError(429, "rate_limited", f"too many requests with a wrong or missing token from this "
+                                                f"address: try again in {verdict.retry_after} seconds",
+                           headers={"Retry-After": str(verdict.retry_after)})
     if provider is None:
         raise ApiError(401, "unauthorized", "missing or unknown token: send 'Authorization: Bearer <token>'",
                        headers={"WWW-Authenticate": "Bearer"})
@@ -125,7 +136,7 @@ def own_location(location_id: str, provider: Annotated[Provider, Depends(current
     """The location of the path if it exists (404) and belongs to the caller (403)."""
     location = ctx.database.location(location_id)
     if location is None:
-        raise ApiError(404, "location_not_found", f"the tracker has no location {location_id}")
+        raise ApiError(404, "location_not_found", f"the tracker has no location {shortened(location_id)}")
     if location.provider_id != provider.id:
         raise ApiError(403, "forbidden", f"location {location_id} is not one of this token's locations")
     return location
@@ -165,7 +176,7 @@ def put_return(period: str, body: ReturnSubmission, location: OwnLocation, ctx: 
     if _as_uuid(idempotency_key) != body.submission_id:
         raise validation_failed([FieldError(
             field="Idempotency-Key", code="idempotency_key_mismatch",
-            message=f"the Idempotency-Key header ({idempotency_key!r}) must equal submission_id "
+            message=f"the Idempotency-Key header ({quoted(idempotency_key)}) must equal submission_id "
                     f"({body.submission_id})")])
     try:
         month = returnable_period_of(period, ctx.clock())

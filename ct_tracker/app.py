@@ -11,10 +11,14 @@ from fastapi import FastAPI
 
 from ct_desktop import __version__
 from ct_desktop.forms.catalogue import FormCatalogue, default_catalogue
-from ct_tracker.access import RateLimiter
+from ct_tracker.access import AuthFailureLimit, RateLimiter
 from ct_tracker.api import API_PREFIX, TrackerContext, router
+from ct_tracker.body_limit import MAX_BODY_BYTES, BodyLimit
 from ct_tracker.database import TrackerDatabase
 from ct_tracker.errors import install_error_handlers
+
+AUTH_FAILURE_LIMIT = 20
+AUTH_FAILURE_WINDOW = 60.0
 
 DESCRIPTION = """\
 The provider API of the reference tracker: the locations a token may update, and their monthly returns.
@@ -25,20 +29,24 @@ and `current` on a 409 `revision_conflict`. For development, training and tests:
 
 def create_app(db_path: str | Path, *, rate_limit: tuple[int, float] | None = None,
                clock: Callable[[], dt.datetime] | None = None, catalogue: FormCatalogue | None = None,
-               maintenance: int | None = None) -> FastAPI:
+               maintenance: int | None = None, body_limit: int = MAX_BODY_BYTES,
+               auth_failure_limit: int = AUTH_FAILURE_LIMIT) -> FastAPI:
     """The tracker as an ASGI app over the SQLite database at ``db_path`` (created if missing).
 
     ``rate_limit`` is (requests, per seconds) for each token; ``clock`` gives the timezone-aware time
     used for accepted_at and for the rate limit's window (tests pass a fake one); ``catalogue``
     replaces the bundled form definitions; ``maintenance`` (seconds) starts the app answering 503 with
     that Retry-After, and ``app.state.tracker.maintenance`` may be changed while it runs.
+    ``body_limit`` (bytes) is the largest request body accepted; a larger one is answered 413.
+    ``auth_failure_limit`` is how many wrong or missing tokens one client address may send in 60 seconds
+    before it is answered 429 (0: no limit).
     """
     now = clock or (lambda: dt.datetime.now(dt.UTC))
-    limiter = None
-    if rate_limit is not None:
-        # The real limiter measures with the monotonic clock, which never jumps; a fake clock drives both.
-        elapsed = (lambda: now().timestamp()) if clock else time.monotonic
-        limiter = RateLimiter(*rate_limit, now=elapsed)
+    # The real limiters measure with the monotonic clock, which never jumps; a fake clock drives all.
+    elapsed = (lambda: now().timestamp()) if clock else time.monotonic
+    limiter = RateLimiter(*rate_limit, now=elapsed) if rate_limit is not None else None
+    auth_failures = (AuthFailureLimit(auth_failure_limit, AUTH_FAILURE_WINDOW, now=elapsed)
+                     if auth_failure_limit else None)
     app = FastAPI(
         title="ct-tracker provider API",
         version=__version__,
@@ -55,7 +63,9 @@ def create_app(db_path: str | Path, *, rate_limit: tuple[int, float] | None = No
         clock=now,
         rate_limiter=limiter,
         maintenance=maintenance,
+        auth_failures=auth_failures,
     )
     install_error_handlers(app)
+    app.add_middleware(BodyLimit, limit=body_limit)
     app.include_router(router, prefix=API_PREFIX)
     return app

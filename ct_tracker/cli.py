@@ -21,7 +21,7 @@ from ct_desktop.forms.catalogue import default_catalogue
 from ct_desktop.sync.address import is_loopback
 from ct_tracker.access import new_token, parse_rate_limit, token_digest
 from ct_tracker.api import API_PREFIX
-from ct_tracker.app import create_app
+from ct_tracker.app import AUTH_FAILURE_LIMIT, create_app
 from ct_tracker.database import RegistrationRefused, TrackedLocation, TrackerDatabase, TrackerDatabaseError
 
 APP_NAME = "ct-tracker"
@@ -58,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8765, help="port to listen on (default: 8765)")
     serve.add_argument("--rate-limit", metavar="N/S", default=None,
                        help="answer 429 when a token makes more than N requests in S seconds")
+    serve.add_argument("--auth-failure-limit", metavar="N", type=int, default=AUTH_FAILURE_LIMIT,
+                       help="answer 429 to an address that sent more than N wrong or missing tokens in 60 seconds "
+                            f"(default: {AUTH_FAILURE_LIMIT}; 0: no limit)")
     serve.set_defaults(run=run_serve)
 
     add = commands.add_parser(
@@ -94,8 +97,10 @@ def run_serve(args: argparse.Namespace) -> int:
             rate_limit = parse_rate_limit(args.rate_limit)
         except ValueError as exc:
             raise CliError(f"--rate-limit: {exc}") from exc
+    if args.auth_failure_limit < 0:
+        raise CliError(f"--auth-failure-limit must be 0 (no limit) or more, not {args.auth_failure_limit}")
     db_path = (args.db or default_db_path()).expanduser().resolve()
-    app = create_app(db_path, rate_limit=rate_limit)
+    app = create_app(db_path, rate_limit=rate_limit, auth_failure_limit=args.auth_failure_limit)
     host = f"[{args.host}]" if ":" in args.host else args.host
     say(f"serving the provider API at http://{host}:{args.port}{API_PREFIX} (database: {db_path})")
     if not is_loopback(args.host):

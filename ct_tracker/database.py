@@ -4,11 +4,15 @@ One short-lived connection per operation, so that the server's worker threads ne
 Writes run in ``BEGIN IMMEDIATE`` transactions (the write lock is taken before anything is read), in
 WAL mode with ``synchronous=FULL``: an accepted revision is something a provider relies on, so it
 must survive a power cut once the receipt has been sent.
+
+The file holds every provider's returns and token hashes, so it is readable by its owner only (0600),
+and so are SQLite's -wal and -shm files beside it, which SQLite creates with the database's permissions.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
@@ -19,6 +23,7 @@ from typing import Any
 from ct_tracker.submission import AcceptedRevision, Submission, make_receipt
 
 SCHEMA_VERSION = 1
+PRIVATE = 0o600
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS providers (
@@ -109,6 +114,7 @@ class TrackerDatabase:
         self.path = Path(path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            _make_private(self.path)
             with self._connection() as conn:
                 conn.execute("PRAGMA journal_mode=WAL")
                 with _transaction(conn):
@@ -277,6 +283,15 @@ class TrackerDatabase:
             "SELECT * FROM revisions WHERE location_id = ? AND period = ? ORDER BY revision DESC LIMIT 1",
             (location_id, period)).fetchone()
         return _revision(row) if row else None
+
+
+def _make_private(path: Path) -> None:
+    # Created 0600 before SQLite opens it (so never readable by others, whatever the umask); an existing
+    # database made by an older ct-tracker, and its -wal and -shm files, are tightened to match.
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if file.exists():
+            os.chmod(file, PRIVATE)
 
 
 @contextmanager

@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from ct_tracker.intake import renderable, shortened
 from ct_tracker.schemas import FieldError
 
 # Where FastAPI says a bad value came from; the field name alone is what a client needs.
@@ -34,7 +35,7 @@ class ApiError(Exception):
     def response(self) -> JSONResponse:
         """The JSON response for this error."""
         body = {"code": self.code, "message": self.message, **self.extra}
-        return JSONResponse(body, status_code=self.status, headers=self.headers)
+        return JSONResponse(renderable(body), status_code=self.status, headers=self.headers)
 
 
 def validation_failed(errors: list[FieldError], message: str | None = None) -> ApiError:
@@ -70,9 +71,9 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     code = _CODES_BY_STATUS.get(exc.status_code, f"http_{exc.status_code}")
     message = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
     if exc.status_code == 404 and message == HTTPStatus.NOT_FOUND.phrase:
-        message = f"nothing at {request.url.path}: the provider API is under /api/v1"
+        message = f"nothing at {shortened(request.url.path)}: the provider API is under /api/v1"
     elif exc.status_code == 405 and message == HTTPStatus.METHOD_NOT_ALLOWED.phrase:
-        message = f"{request.method} is not allowed on {request.url.path}"
+        message = f"{shortened(request.method)} is not allowed on {shortened(request.url.path)}"
     return ApiError(exc.status_code, code, message, headers=exc.headers).response()
 
 
@@ -85,7 +86,8 @@ def _field_name(error: Mapping[str, Any]) -> str:
     # Unparseable JSON is located by character offset (("body", 17)); the whole body is what is wrong.
     if error.get("type") == "json_invalid":
         return "body"
-    parts = [str(part) for part in error.get("loc", ())]
+    # A field name can be a key the client made up (an extra field): only its start is quoted back.
+    parts = [shortened(part) for part in error.get("loc", ())]
     if parts and parts[0] in _SOURCES:
         parts = parts[1:]
     return ".".join(parts) or "body"

@@ -11,6 +11,12 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictStr
 from pydantic.json_schema import WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from ct_tracker.intake import first_non_text_in_answers, is_text, not_text_message, quoted, too_many_message
+
+NOT_TEXT = "not_text"
+TOO_MANY = "too_many"
 
 FieldValue = Annotated[
     Any,
@@ -36,7 +42,38 @@ def _not_blank(value: Any) -> Any:
     return value
 
 
+def _real_text(value: Any) -> Any:
+    # Before pydantic's own check, whose words for this ("unable to parse raw data") say nothing to people.
+    if isinstance(value, str) and not is_text(value):
+        raise PydanticCustomError(NOT_TEXT, not_text_message(value))
+    return value
+
+
+def _answers_fit(value: Any) -> Any:
+    if isinstance(value, dict):
+        # Counted before any entry is looked at, so that the per-answer work is bounded.
+        too_many = too_many_message(len(value), "answers")
+        if too_many is not None:
+            raise PydanticCustomError(TOO_MANY, too_many)
+        problem = first_non_text_in_answers(value)
+        if problem is not None:
+            raise PydanticCustomError(NOT_TEXT, problem)
+    return value
+
+
+def _keys_fit(value: Any) -> Any:
+    if isinstance(value, list):
+        too_many = too_many_message(len(value), "not-known keys")
+        if too_many is not None:
+            raise PydanticCustomError(TOO_MANY, too_many)
+        for item in value:
+            if isinstance(item, str) and not is_text(item):
+                raise PydanticCustomError(NOT_TEXT, not_text_message(item, f"the key {quoted(item)}"))
+    return value
+
+
 ReviewedAt = Annotated[AwareDatetime, BeforeValidator(_text_only)]
+Text = Annotated[StrictStr, BeforeValidator(_real_text)]
 Revision = Annotated[int, Field(ge=1, strict=True)]
 
 
@@ -58,12 +95,14 @@ class ReturnSubmission(BaseModel):
     submission_id: UUID = Field(description="chosen by the client; also sent as the Idempotency-Key header")
     base_revision: Revision | None = Field(
         description="the latest revision the client has seen; null for the first revision of the return")
-    values: dict[str, FieldValue] = Field(description="answers by field key; absent or null is blank")
-    not_known: list[StrictStr] = Field(description="keys answered 'not known / not applicable'")
+    values: Annotated[dict[str, FieldValue], BeforeValidator(_answers_fit)] = Field(
+        description="answers by field key; absent or null is blank")
+    not_known: Annotated[list[StrictStr], BeforeValidator(_keys_fit)] = Field(
+        description="keys answered 'not known / not applicable'")
     no_changes: StrictBool = Field(description="true when made with 'No changes - save page'")
-    reviewed_by: Annotated[StrictStr, Field(min_length=1, max_length=200), BeforeValidator(_not_blank)]
+    reviewed_by: Annotated[Text, Field(min_length=1, max_length=200), BeforeValidator(_not_blank)]
     reviewed_at: ReviewedAt = Field(description="when the data was reviewed, ISO 8601 with a UTC offset")
-    form_version: Annotated[StrictStr, Field(min_length=1, max_length=50)] = Field(
+    form_version: Annotated[Text, Field(min_length=1, max_length=50)] = Field(
         description="the version of the question set the client used, e.g. 2025.1")
 
 

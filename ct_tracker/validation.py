@@ -15,6 +15,7 @@ from ct_desktop.forms.findings import PreviousReturn, errors
 from ct_desktop.forms.model import FormDefinition
 from ct_desktop.forms.validate import input_problems, validate
 from ct_desktop.period import Period, PeriodError
+from ct_tracker.intake import QUOTE_LIMIT, quoted, shortened
 from ct_tracker.schemas import FieldError
 from ct_tracker.submission import AcceptedRevision
 
@@ -35,6 +36,9 @@ class Rejected(Exception):
 
 def period_of(text: str) -> Period:
     """The month of a path, or Rejected on the field ``period``."""
+    if len(text) > QUOTE_LIMIT:
+        message = f"{quoted(text)} is not a month: write it as YYYY-MM, e.g. 2026-09"
+        raise Rejected([FieldError(field="period", code=BAD_PERIOD, message=message)])
     try:
         return Period.parse(text)
     except PeriodError as exc:
@@ -73,7 +77,7 @@ def submission_errors(catalogue: FormCatalogue, form: FormDefinition, period: Pe
     found = _version_errors(catalogue, form, form_version)
     for key, value in values.items():
         if not form.has_field(key):
-            found += [FieldError(field=key, code=UNKNOWN_FIELD, message=line)
+            found += [FieldError(field=shortened(key), code=UNKNOWN_FIELD, message=line)
                       for line in input_problems(form, {key: value}, [])]
     for key in not_known:
         if not form.has_field(key):
@@ -93,7 +97,7 @@ def _version_errors(catalogue: FormCatalogue, form: FormDefinition, version: str
         catalogue.form_version(form.service_type, version)
     except UnknownForm:
         known = ", ".join(f.version for f in catalogue.versions(form.service_type))
-        message = (f"form version '{version}' is not a {form.service_type} question set this tracker knows "
+        message = (f"form version {quoted(version)} is not a {form.service_type} question set this tracker knows "
                    f"(known: {known}; in force for this month: {form.version})")
         return [FieldError(field="form_version", code=UNKNOWN_FORM_VERSION, message=message)]
     return []

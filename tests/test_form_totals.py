@@ -30,7 +30,9 @@ def test_the_care_home_form_declares_beds_and_headcount_totals(care_home):
     assert [t.label for t in beds.totals] == ["Beds accounted for"]
     assert beds.totals[0].compare_to == ("beds_max_capacity",)
     workforce = next(s for s in care_home.sections if s.key == "workforce")
-    assert [t.label for t in workforce.totals] == ["Directly employed staff", "Agency or bank staff"]
+    # Visa holders and absence are in the workforce section (one grid): the absence total is shown there too.
+    assert [t.label for t in workforce.totals] == ["Directly employed staff", "Agency or bank staff",
+                                                   "Staff absent today"]
 
 
 def test_totals_of_a_complete_return(care_home, values):

@@ -234,3 +234,79 @@ def test_format_text_is_the_inverse_of_parse_text(care_home):
                       ("beds_unavailable_reasons", "staffing;other"), ("beds_occupied", "")]:
         field = care_home.field(key)
         assert field.format_text(field.parse_text(text)) == text
+
+
+# ---- grids ----------------------------------------------------------------------------------------
+
+HOSPICE_GRID = HOSPICE.replace("[[rules]]", """
+[[sections]]
+key = "staff"
+title = "Staff"
+guidance = "Headcount today."
+  [[sections.fields]]
+  key = "staff_direct_nurses"
+  label = "Directly employed nurses"
+  type = "count"
+  [[sections.fields]]
+  key = "staff_agency_nurses"
+  label = "Agency nurses"
+  type = "count"
+  [[sections.fields]]
+  key = "staff_direct_care"
+  label = "Directly employed carers"
+  type = "count"
+  [sections.grid]
+  columns = ["Directly employed", "Agency"]
+  total_label = "All staff"
+  [[sections.grid.rows]]
+  label = "Nurses"
+  cells = ["staff_direct_nurses", "staff_agency_nurses"]
+  [[sections.grid.rows]]
+  label = "Carers"
+  cells = ["staff_direct_care", ""]
+
+[[rules]]""", 1)
+
+
+def test_a_grid_is_a_data_change_read_row_by_row_and_column_by_column(tmp_path):
+    catalogue = load_catalogue(write_definitions(tmp_path / "defs", {"hospice-2026.toml": HOSPICE_GRID}))
+    grid = catalogue.form_for("hospice", Period(2026, 9)).sections[1].grid
+    assert grid.columns == ("Directly employed", "Agency") and grid.total_label == "All staff"
+    assert [row.label for row in grid.rows] == ["Nurses", "Carers"]
+    assert grid.keys() == ("staff_direct_nurses", "staff_agency_nurses", "staff_direct_care")
+    assert grid.keys_down() == ("staff_direct_nurses", "staff_direct_care", "staff_agency_nurses")
+    assert catalogue.form_for("hospice", Period(2026, 9)).sections[0].grid is None
+
+
+def test_the_bundled_care_home_lays_out_workforce_and_vaccination_as_grids():
+    form = form_for("care_home", Period(2026, 9))
+    grids = {section.key: section.grid for section in form.sections if section.grid}
+    assert set(grids) == {"workforce", "vaccination"}
+    assert [row.label for row in grids["workforce"].rows] == ["Registered nurses", "Care-providing staff",
+                                                              "Non-care-providing staff"]
+    assert grids["workforce"].rows[0].cells == ("staff_direct_nurses", "visa_direct_nurses",
+                                                "absent_covid_direct_nurses", "absent_other_direct_nurses",
+                                                "staff_agency_nurses")
+    assert grids["vaccination"].columns == ("COVID-19", "Flu")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (('cells = ["staff_direct_care", ""]', 'cells = ["staff_direct_cares", ""]'),
+         "hospice-2026.toml: section staff: grid: row 'Carers': 'staff_direct_cares' is not a field of section staff"),
+        (('cells = ["staff_direct_care", ""]', 'cells = ["beds_occupied", ""]'),
+         "hospice-2026.toml: section staff: grid: row 'Carers': 'beds_occupied' is not a field of section staff"),
+        (('cells = ["staff_direct_care", ""]', 'cells = ["staff_direct_nurses", ""]'),
+         "hospice-2026.toml: section staff: grid: 'staff_direct_nurses' is in more than one cell"),
+        (('cells = ["staff_direct_care", ""]', 'cells = ["staff_direct_care"]'),
+         "hospice-2026.toml: section staff: grid: row 'Carers' has 1 cell for 2 columns"),
+        (('columns = ["Directly employed", "Agency"]', 'columns = []'),
+         "hospice-2026.toml: section staff: grid: columns must be a list of column headings"),
+    ],
+)
+def test_a_broken_grid_is_reported_by_file_and_section(tmp_path, change, message):
+    folder = write_definitions(tmp_path / "defs", {"hospice-2026.toml": HOSPICE_GRID.replace(*change)})
+    with pytest.raises(DefinitionError) as caught:
+        load_catalogue(folder)
+    assert message in str(caught.value)

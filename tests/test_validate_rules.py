@@ -61,11 +61,35 @@ def test_beds_unaccounted_for_is_a_warning_with_the_difference_and_thousands_sep
     assert one_short.message.endswith("Vacant beds not available for admission, if there are any, can be given.")
 
 
-def test_bed_rules_wait_for_every_count():
-    values = care_home_return(beds_occupied=None, beds_max_capacity=1)
-    assert only(check("care_home", values), "beds_over_capacity") == []
+def test_bed_counts_given_so_far_that_exceed_the_capacity_are_an_error_at_once():
+    # 35 Enter 1 Enter typed as 351 occupied, the other bed counts still blank.
+    partial = {"beds_max_capacity": 40, "beds_occupied": 351}
+    finding = one(check("care_home", partial), "beds_over_capacity")
+    assert (finding.field, finding.severity) == ("beds_occupied", ERROR)
+    assert "add up to 351" in finding.message and "capacity of 40" in finding.message
+    assert finding.related == ("beds_max_capacity",)  # only the counts given so far, and the capacity
+    values = care_home_return(beds_occupied=None, beds_max_capacity=1)  # reserved 2 + accepting 5 + 3
+    assert one(check("care_home", values), "beds_over_capacity").field == "beds_vacant_reserved"
     marked = {k: v for k, v in care_home_return(beds_max_capacity=1).items() if k != "beds_vacant_reserved"}
-    assert only(check("care_home", marked, not_known=["beds_vacant_reserved"]), "beds_over_capacity") == []
+    assert one(check("care_home", marked, not_known=["beds_vacant_reserved"]), "beds_over_capacity")
+
+
+def test_bed_counts_within_the_capacity_so_far_and_a_blank_capacity_are_no_error_yet():
+    assert only(check("care_home", {"beds_max_capacity": 40, "beds_occupied": 35}), "beds_over_capacity") == []
+    assert only(check("care_home", {"beds_occupied": 351}), "beds_over_capacity") == []
+    # "Not accounted for" waits for every count: a part of them is always short of the capacity.
+    assert only(check("care_home", {"beds_max_capacity": 40, "beds_occupied": 35}), "beds_unaccounted") == []
+
+
+def test_absence_given_so_far_over_the_headcount_is_an_error_at_once():
+    partial = {"staff_direct_nurses": 4, "absent_covid_direct_nurses": 5}
+    finding = one(check("care_home", partial), "absence_over_headcount")
+    assert (finding.field, finding.related) == ("absent_covid_direct_nurses", ("staff_direct_nurses",))
+    assert one(check("care_home", {"staff_direct_nurses": 4, "absent_other_direct_nurses": 5}),
+               "absence_over_headcount").field == "absent_other_direct_nurses"
+    visa = one(check("care_home", {"staff_direct_care": 3, "visa_direct_care": 4, "sponsor_licence": "yes"}),
+               "visa_over_headcount")
+    assert visa.field == "visa_direct_care"
 
 
 # ---- workforce ------------------------------------------------------------------------------

@@ -62,7 +62,7 @@ def run_export(args: argparse.Namespace) -> int:
     from ct_desktop.cli import csv_report
 
     periods = [parse_period(text) for text in args.period] or [this_month()]
-    delimiter = _delimiter(args.delimiter)
+    delimiter = _delimiter(args.delimiter) or ","  # export has no "detect": --delimiter defaults to ','
     with opened_store(args) as store:
         table = export_table(store, periods, args.location, template=args.template)
     try:

@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
 
 def examine(data_dir: str | None) -> dict[str, Any]:
     """Every check, as one JSON-ready dict; ``problems`` lists what needs attention."""
-    report = {
+    report: dict[str, Any] = {
         "version": __version__,
         "python": platform.python_version(),
         "frozen": bool(getattr(sys, "frozen", False)),

@@ -23,11 +23,14 @@ from ct_desktop.forms.model import (
     Condition,
     Field,
     FormDefinition,
+    Grid,
+    GridRow,
     Option,
     Rule,
     Season,
     Section,
     Total,
+    count_text,
     is_number,
 )
 from ct_desktop.period import Period
@@ -249,8 +252,50 @@ def _build_section(data: dict[str, Any], seasons: Mapping[str, Season]) -> Secti
     key = str(data["key"])
     fields = tuple(_build_field(entry, key, seasons) for entry in data["fields"])
     totals = tuple(_build_total(entry, key) for entry in data.get("totals", []))
+    grid = _build_grid(data["grid"], key, fields) if "grid" in data else None
     return Section(key=key, title=str(data["title"]), guidance=str(data.get("guidance", "")), fields=fields,
-                   totals=totals)
+                   totals=totals, grid=grid)
+
+
+def _build_grid(data: Any, section: str, fields: tuple[Field, ...]) -> Grid:
+    # Checked here so a slip in a grid is reported by file and section when the question set loads.
+    where = f"section {section}: grid"
+    if not isinstance(data, dict):
+        raise ValueError(f"{where} must be a table with columns and rows")
+    columns = data.get("columns")
+    if not isinstance(columns, list) or not columns or not all(isinstance(c, str) and c.strip() for c in columns):
+        raise ValueError(f"{where}: columns must be a list of column headings")
+    raw_rows = data.get("rows")
+    if not isinstance(raw_rows, list) or not raw_rows:
+        raise ValueError(f"{where}: rows must be a list of rows, each with a label and cells")
+    numeric = {item.key: item.numeric for item in fields}
+    seen: set[str] = set()
+    rows = []
+    for number, raw in enumerate(raw_rows, start=1):
+        if not isinstance(raw, dict) or not isinstance(raw.get("label"), str) or not isinstance(raw.get("cells"), list):
+            raise ValueError(f"{where}: row {number} needs a label and a list of cells")
+        label = raw["label"]
+        if len(raw["cells"]) != len(columns):
+            raise ValueError(f"{where}: row '{label}' has {count_text(len(raw['cells']), 'cell')} for "
+                             f"{count_text(len(columns), 'column')}")
+        cells: list[str | None] = []
+        for cell in raw["cells"]:
+            if cell == "":
+                cells.append(None)  # no such figure in this row
+                continue
+            if not isinstance(cell, str) or cell not in numeric:
+                raise ValueError(f"{where}: row '{label}': {cell!r} is not a field of section {section}")
+            if not numeric[cell]:
+                raise ValueError(f"{where}: row '{label}': '{cell}' is not a number field")
+            if cell in seen:
+                raise ValueError(f"{where}: '{cell}' is in more than one cell")
+            seen.add(cell)
+            cells.append(cell)
+        rows.append(GridRow(label=label, cells=tuple(cells)))
+    total = data.get("total_label", "")
+    if not isinstance(total, str):
+        raise ValueError(f"{where}: total_label must be text")
+    return Grid(columns=tuple(columns), rows=tuple(rows), total_label=total)
 
 
 def _build_total(data: dict[str, Any], section: str) -> Total:

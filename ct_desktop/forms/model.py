@@ -337,14 +337,52 @@ class Total:
 
 
 @dataclass(frozen=True)
+class GridRow:
+    """One row of a grid: its heading and, per column, the key of the field in that cell (None: no cell)."""
+
+    label: str
+    cells: tuple[str | None, ...]
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A section's figures laid out as a table, as the tracker's own page shows them.
+
+    Each cell names a field of the section; ``total_label`` (optional) adds a last row with the sum
+    of each column. Tab moves across a row, Enter down a column.
+    """
+
+    columns: tuple[str, ...]
+    rows: tuple[GridRow, ...]
+    total_label: str = ""
+
+    def keys(self) -> tuple[str, ...]:
+        """The field keys of the cells, row by row (the order Tab follows)."""
+        return tuple(key for row in self.rows for key in row.cells if key is not None)
+
+    def keys_down(self) -> tuple[str, ...]:
+        """The field keys of the cells, column by column (the order Enter follows)."""
+        return tuple(key for column in range(len(self.columns)) for row in self.rows
+                     if (key := row.cells[column]) is not None)
+
+    def column_keys(self, column: int) -> tuple[str, ...]:
+        """The field keys of one column, top to bottom."""
+        return tuple(row.cells[column] for row in self.rows if row.cells[column] is not None)  # type: ignore[misc]
+
+
+@dataclass(frozen=True)
 class Section:
-    """A titled group of fields, shown together, with the totals shown under it."""
+    """A titled group of fields, shown together, with the totals shown under it.
+
+    With a grid, the fields it names are shown in it; the section's other fields come above it.
+    """
 
     key: str
     title: str
     guidance: str
     fields: tuple[Field, ...]
     totals: tuple[Total, ...] = ()
+    grid: Grid | None = None
 
 
 @dataclass(frozen=True)

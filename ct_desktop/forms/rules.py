@@ -40,12 +40,23 @@ Check = Callable[[Rule, FormDefinition, Figures, Figures | None], list[Finding]]
 
 
 def at_most(rule: Rule, form: FormDefinition, now: Figures, before: Figures | None = None) -> list[Finding]:
-    """Finding when sum(left) is more than factor * sum(right)."""
-    sides = _sides(rule, now)
-    if sides is None or sides[0] <= sides[1]:
+    """Finding when sum(left) is more than factor * sum(right).
+
+    The left side is checked as soon as any of it is given: figures are never negative, so left
+    figures given so far that already exceed the right side are an error whatever the rest will be
+    (351 beds occupied of a capacity of 40, the other bed counts still blank). The finding then names
+    only the left fields given. The right side must be complete: part of it would only understate it.
+    """
+    # Optional operands (vacant beds not available for admission) are like the rest: counted when given.
+    given = tuple(key for key in (*rule.keys("left"), *rule.keys("left_when_given")) if key in now.numbers)
+    left = now.total(given)
+    right = now.total(rule.keys("right"))
+    if left is None or right is None:
         return []
-    left, right = sides
-    return [_cross_finding(rule, left, right, left - right)]
+    right = right * _param(rule, "factor", 1)
+    if left <= right:
+        return []
+    return [_cross_finding(rule, left, right, left - right, given)]
 
 
 def at_least(rule: Rule, form: FormDefinition, now: Figures, before: Figures | None = None) -> list[Finding]:
@@ -160,8 +171,11 @@ class Count(str):
         return f"{self} {one if self.one else many}"
 
 
-def _cross_finding(rule: Rule, left: Fraction, right: Fraction, difference: Fraction) -> Finding:
-    keys = (*rule.keys("left"), *rule.keys("left_when_given"), *rule.keys("right"))
+def _cross_finding(rule: Rule, left: Fraction, right: Fraction, difference: Fraction,
+                   left_keys: Sequence[str] | None = None) -> Finding:
+    if left_keys is None:
+        left_keys = (*rule.keys("left"), *rule.keys("left_when_given"))
+    keys = (*left_keys, *rule.keys("right"))
     placeholders = {"left": Count(left), "right": Count(right), "difference": Count(difference)}
     return Finding(
         field=keys[0],

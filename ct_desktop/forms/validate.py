@@ -135,7 +135,7 @@ def _field_findings(form: FormDefinition, period: Period, item: Field, answers: 
 def _why_empty(form: FormDefinition, period: Period, item: Field, usable: Mapping[str, Any],
                given: bool) -> tuple[str, tuple[str, ...]] | None:
     """(message, related keys) when the field must be left empty this time, else None."""
-    if not form.is_asked(item, period):
+    if item.season is not None and not form.is_asked(item, period):
         season = form.seasons[item.season]
         if season.campaigns:
             gap = season_gap(season, period)

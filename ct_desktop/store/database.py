@@ -25,7 +25,7 @@ import os
 import shutil
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -66,11 +66,11 @@ class Database:
         self.conn = conn
         self._tables: sqlite_utils.Database | None = None
 
-    def execute(self, sql: str, parameters: Iterable[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
+    def execute(self, sql: str, parameters: Sequence[Any] | Mapping[str, Any] = ()) -> sqlite3.Cursor:
         """Run one statement; the cursor."""
         return self.conn.execute(sql, parameters)
 
-    def query(self, sql: str, parameters: Iterable[Any] | dict[str, Any] = ()) -> Iterator[dict[str, Any]]:
+    def query(self, sql: str, parameters: Sequence[Any] | Mapping[str, Any] = ()) -> Iterator[dict[str, Any]]:
         """The rows of a query, each a dict of column name to value."""
         cursor = self.conn.execute(sql, parameters)
         names = [column[0] for column in cursor.description]

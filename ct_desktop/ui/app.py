@@ -105,7 +105,7 @@ def run_app(data_dir: Path | None) -> int:
     A second start on a data folder the app already has open brings that window forward and exits 0.
     """
     app = QApplication.instance()
-    if app is None:
+    if not isinstance(app, QApplication):  # None on a normal start; typed as the core base
         prepare_high_dpi()
         app = QApplication(sys.argv[:1])
     apply_theme(app)

@@ -82,7 +82,7 @@ class ComparisonGrid(QWidget):
             button.setAccessibleName(f"{item.label}: {text.lower()} ({shown})")
             group.addButton(button)
             box.addWidget(button)
-        group.buttonToggled.connect(lambda _button, checked: checked and self.choice_changed.emit())
+        group.buttonToggled.connect(lambda _button, checked: self.choice_changed.emit() if checked else None)
         self.groups[item.key] = group
         grid.addWidget(choice, number, 3)
 
@@ -99,8 +99,11 @@ class ComparisonGrid(QWidget):
         self.choice_changed.emit()
 
     def button(self, key: str, side: str) -> QRadioButton:
-        """The "Keep ours" or "Use the tracker's" button of a question."""
-        return self.findChild(QRadioButton, f"{key}_{side}")
+        """The "Keep ours" or "Use the tracker's" button of a question; KeyError for a question not shown."""
+        button = self.findChild(QRadioButton, f"{key}_{side}")
+        if button is None:
+            raise KeyError(f"{key}_{side}")
+        return button
 
     def choices(self) -> dict[str, str | None]:
         """For each question that differs: ours, theirs, or None while undecided."""

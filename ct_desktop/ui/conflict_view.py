@@ -27,17 +27,8 @@ from ct_desktop.ui.conflict_rows import OURS, THEIRS, ComparisonGrid
 from ct_desktop.ui.context import AppContext
 from ct_desktop.ui.field_row import wrapped_label
 from ct_desktop.ui.form_banner import conflict_summary
-from ct_desktop.ui.form_style import RETURN_VIEW_STYLE
+from ct_desktop.ui.form_style import style_conflict_view
 from ct_desktop.ui.keyboard import add_shortcut
-
-CONFLICT_STYLE = RETURN_VIEW_STYLE + """
-QLabel#gridHeading { font-weight: bold; border-bottom: 1px solid #c9ced6; padding-bottom: 3px; }
-QLabel[differs="true"] { font-weight: bold; }
-QLabel#sameAnswer { color: #4a4f57; }
-QWidget#comparisonGrid { background: #ffffff; }
-QLabel#beforeSending { color: #7a4a00; }
-QFrame#rowLine { color: #dde1e6; }
-"""
 
 
 class ConflictView(QWidget):
@@ -56,7 +47,7 @@ class ConflictView(QWidget):
         self._leave_warned = False
         self._warning_texts: tuple[str, ...] = ()
         self.setObjectName("conflictView")
-        self.setStyleSheet(CONFLICT_STYLE)
+        style_conflict_view(self)
         self._build()
         self._load()
 
@@ -70,7 +61,7 @@ class ConflictView(QWidget):
         self.take_all = QPushButton("Use all of the tracker's")
         self.keep_all.clicked.connect(lambda: self.grid.choose_all(OURS))
         self.take_all.clicked.connect(lambda: self.grid.choose_all(THEIRS))
-        self.grid = ComparisonGrid()
+        self.grid: ComparisonGrid = ComparisonGrid()
         self.grid.choice_changed.connect(self._update_buttons)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)

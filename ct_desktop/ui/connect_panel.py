@@ -118,7 +118,8 @@ class ConnectPanel(QWidget):
             return
         self._set_busy(False)
         # Returns waiting for another tracker: the refusal says what to do in the app's own words.
-        text = exc.app_text() if callable(getattr(exc, "app_text", None)) else str(exc)
+        app_text = getattr(exc, "app_text", None)
+        text = app_text() if callable(app_text) else str(exc)
         show_message(self.message, f"Not connected: {text}")
         self.token_edit.setFocus()
 

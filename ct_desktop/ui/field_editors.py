@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFocusEvent, QKeyEvent, QValidator
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence, QValidator
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -60,7 +60,18 @@ class AnswerLineEdit(QLineEdit):
 
     commit_requested = Signal()
 
+    def event(self, event: QEvent) -> bool:
+        # Ctrl+Z is the form's undo of the last saved change, not the box's own undo of typing.
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) \
+                and event.matches(QKeySequence.StandardKey.Undo):
+            event.ignore()
+            return False
+        return super().event(event)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.Undo):
+            event.ignore()  # handed on to the form's Ctrl+Z
+            return
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.commit_requested.emit()
         super().keyPressEvent(event)
@@ -71,13 +82,53 @@ class AnswerLineEdit(QLineEdit):
             self.commit_requested.emit()
 
 
+# Keys that save the answer and move on, like a spreadsheet: (step, down a grid column).
+_MOVES = {
+    (Qt.Key.Key_Tab, False): (1, False),
+    (Qt.Key.Key_Backtab, False): (-1, False),
+    (Qt.Key.Key_Backtab, True): (-1, False),
+    (Qt.Key.Key_Tab, True): (-1, False),
+    (Qt.Key.Key_Return, False): (1, True),
+    (Qt.Key.Key_Enter, False): (1, True),
+    (Qt.Key.Key_Return, True): (-1, True),
+    (Qt.Key.Key_Enter, True): (-1, True),
+}
+
+
+class _MoveKeys(QObject):
+    """Tab, Shift+Tab, Enter and Shift+Enter on any part of an editor: save, then ask to move on."""
+
+    def __init__(self, editor: AnswerEditor):
+        super().__init__(editor)
+        self._editor = editor
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return False
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if modifiers not in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier):
+            return False  # Ctrl+Enter sends, Alt+... are the form's shortcuts
+        shift = modifiers == Qt.KeyboardModifier.ShiftModifier
+        move = _MOVES.get((Qt.Key(event.key()), shift))
+        if move is None:
+            return self._editor.answer_key(event)
+        self._editor.commit()
+        self._editor.move_requested.emit(*move)
+        return True
+
+
 class AnswerEditor(QWidget):
-    """The input of one question with its "Not known" box; subclasses provide the input itself."""
+    """The input of one question with its "Not known" box; subclasses provide the input itself.
+
+    Tab and Enter save the answer and ask the view to move to the next question (``move_requested``);
+    "Not known" is not a stop of the Tab chain: Alt+N or a click reaches it.
+    """
 
     committed = Signal(object)  # the answer to save: a value, None (blank) or NOT_KNOWN
     refused = Signal(str)  # typed text that cannot be saved, and why
     settled = Signal()  # asked to save, but the answer on screen is the saved one
     edited = Signal()  # the answer on screen changed and is not saved yet (typing)
+    move_requested = Signal(int, bool)  # saved; now go to the next (1) or previous (-1) answer, down a grid or not
 
     def __init__(self, item: Field, parent: QWidget | None = None):
         super().__init__(parent)
@@ -89,7 +140,18 @@ class AnswerEditor(QWidget):
         self.not_known.setAccessibleName(f"{item.label}: not known")
         self.not_known.setAccessibleDescription(NOT_KNOWN_HELP)
         self.not_known.setToolTip(NOT_KNOWN_HELP)
+        self.not_known.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Alt+N or the mouse, not Tab
         self.not_known.toggled.connect(self._not_known_toggled)
+        self._move_keys = _MoveKeys(self)
+
+    def watch_keys(self) -> None:
+        """Let Tab and Enter on every part of the editor save and move on (called once it is built)."""
+        for widget in self.focus_widgets():
+            widget.installEventFilter(self._move_keys)
+
+    def answer_key(self, event: QKeyEvent) -> bool:
+        """A key pressed in the editor other than Tab or Enter; True when it answered the question."""
+        return False
 
     # What the view calls ----------------------------------------------------------------------------
 
@@ -145,9 +207,11 @@ class AnswerEditor(QWidget):
             self.committed.emit(answer)
 
     def toggle_not_known(self) -> None:
-        """Tick or untick "Not known" (Alt+N), as a click would."""
+        """Tick or untick "Not known" (Alt+N), as a click would; the focus stays on the question."""
         if self.not_known.isEnabled():
             self.not_known.toggle()
+            if self.not_known.isChecked():
+                self.not_known.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def set_asked(self, asked: bool) -> None:
         """Disable the whole question (a seasonal one out of its season)."""
@@ -164,6 +228,11 @@ class AnswerEditor(QWidget):
     def focus_target(self) -> QWidget:
         """The widget that takes focus when the question is jumped to."""
         return self.inputs()[0]
+
+    def entry_target(self) -> QWidget:
+        """Where Tab and Enter land on this question: its input, or "Not known" while that is ticked."""
+        target = self.focus_target()
+        return target if target.isEnabled() else self.not_known
 
     def focus_widgets(self) -> list[QWidget]:
         """Every focusable part, in reading order."""
@@ -213,12 +282,12 @@ class AnswerEditor(QWidget):
 class NumberEditor(AnswerEditor):
     """A count or hours: a box that is blank when empty, with the unit beside it."""
 
-    def __init__(self, item: Field, parent: QWidget | None = None):
+    def __init__(self, item: Field, parent: QWidget | None = None, compact: bool = False):
         super().__init__(item, parent)
         self.line = AnswerLineEdit(self)
         self.line.setValidator(FieldTextValidator(item, self.line))
         self.line.setAccessibleName(item.label)
-        width = self.line.fontMetrics().horizontalAdvance("0") * 11 + 16
+        width = self.line.fontMetrics().horizontalAdvance("0") * (6 if compact else 11) + 16
         self.line.setFixedWidth(width)
         self.line.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.line.setPlaceholderText("blank")
@@ -227,16 +296,27 @@ class NumberEditor(AnswerEditor):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.line)
-        if item.unit:
-            unit = QLabel(item.unit)
-            unit.setObjectName("unit")
-            layout.addWidget(unit)
-        layout.addSpacing(16)
-        layout.addWidget(self.not_known)
-        layout.addStretch(1)
+        if compact:
+            # In a grid cell the box has no words of its own (its tooltip and accessible name say them).
+            self.not_known.setText("")
+            layout.setSpacing(2)
+            layout.addWidget(self.not_known)
+        else:
+            if item.unit:
+                unit = QLabel(item.unit)
+                unit.setObjectName("unit")
+                layout.addWidget(unit)
+            layout.addSpacing(16)
+            layout.addWidget(self.not_known)
+            layout.addStretch(1)
+        self.watch_keys()
 
     def inputs(self) -> list[QWidget]:
         return [self.line]
+
+    def _enable_inputs(self, enabled: bool) -> None:
+        super()._enable_inputs(enabled)
+        self.line.setPlaceholderText("blank" if enabled else "not known")
 
     def mark_saved(self, answer: Any) -> None:
         super().mark_saved(answer)
@@ -268,7 +348,8 @@ class YesNoEditor(AnswerEditor):
         self.clear.setAccessibleName(f"{item.label}: clear the answer")
         self.clear.setToolTip("Leave this question blank (not answered)")
         self.clear.setAutoDefault(False)
-        self.group.buttonToggled.connect(lambda _button, checked: checked and self._input_changed())
+        self.clear.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Delete clears from the keyboard
+        self.group.buttonToggled.connect(lambda _button, checked: self._input_changed() if checked else None)
         self.clear.clicked.connect(self._clear_clicked)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -278,9 +359,35 @@ class YesNoEditor(AnswerEditor):
         layout.addSpacing(16)
         layout.addWidget(self.not_known)
         layout.addStretch(1)
+        self.watch_keys()
 
     def inputs(self) -> list[QWidget]:
         return [self.yes, self.no, self.clear]
+
+    def focus_target(self) -> QWidget:
+        # One stop for the question: the answer given, or Yes.
+        return self.no if self.no.isChecked() else self.yes
+
+    def answer_key(self, event: QKeyEvent) -> bool:
+        """Y or N answers, the arrow keys move between Yes and No, Delete or Backspace clears."""
+        if not self.yes.isEnabled():
+            return False
+        key = event.key()
+        if key in (Qt.Key.Key_Y, Qt.Key.Key_N) and not event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier:
+            self._choose(self.yes if key == Qt.Key.Key_Y else self.no)
+            return True
+        if key in (Qt.Key.Key_Left, Qt.Key.Key_Up, Qt.Key.Key_Right, Qt.Key.Key_Down):
+            self._choose(self.yes if key in (Qt.Key.Key_Left, Qt.Key.Key_Up) else self.no)
+            return True
+        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self._current() is not None:
+            self._clear_clicked()
+            return True
+        return False
+
+    def _choose(self, button: QRadioButton) -> None:
+        button.setFocus(Qt.FocusReason.OtherFocusReason)
+        if not button.isChecked():
+            button.setChecked(True)  # saved at once, as a click is
 
     def _show(self, value: Any) -> None:
         # An exclusive group cannot be emptied by unchecking; lift exclusivity for a moment.
@@ -328,9 +435,26 @@ class ChoicesEditor(AnswerEditor):
             layout.addWidget(box)
         layout.addSpacing(4)
         layout.addWidget(self.not_known)
+        self.watch_keys()
 
     def inputs(self) -> list[QWidget]:
         return list(self.boxes.values())
+
+    def answer_key(self, event: QKeyEvent) -> bool:
+        """Up and Down move between the choices (Space ticks one); digit n ticks or unticks the n-th."""
+        boxes = list(self.boxes.values())
+        focused = next((index for index, box in enumerate(boxes) if box.hasFocus()), 0)
+        key = event.key()
+        if key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+            step = -1 if key == Qt.Key.Key_Up else 1
+            boxes[(focused + step) % len(boxes)].setFocus(Qt.FocusReason.OtherFocusReason)
+            return True
+        if Qt.Key.Key_1 <= key <= Qt.Key.Key_9 and key - Qt.Key.Key_1 < len(boxes) and boxes[0].isEnabled():
+            box = boxes[key - Qt.Key.Key_1]
+            box.setFocus(Qt.FocusReason.OtherFocusReason)
+            box.toggle()
+            return True
+        return False
 
     def _show(self, value: Any) -> None:
         chosen = set(value or ())
@@ -344,10 +468,10 @@ class ChoicesEditor(AnswerEditor):
         return chosen or None
 
 
-def make_editor(item: Field, parent: QWidget | None = None) -> AnswerEditor:
-    """The editor for a field's type."""
+def make_editor(item: Field, parent: QWidget | None = None, compact: bool = False) -> AnswerEditor:
+    """The editor for a field's type (``compact``: a figure in a cell of a grid)."""
     if item.numeric:
-        return NumberEditor(item, parent)
+        return NumberEditor(item, parent, compact=compact)
     if item.type == "yesno":
         return YesNoEditor(item, parent)
     return ChoicesEditor(item, parent)

@@ -53,7 +53,7 @@ def answer_text(item: Field, answer: Any, unit: bool = True) -> str:
 
 def requirement(form: FormDefinition, period: Period, item: Field, usable: Mapping[str, Any]) -> Requirement:
     """The requirement note under a question, given the usable answers so far (validate.usable_answers)."""
-    if not form.is_asked(item, period):
+    if item.season is not None and not form.is_asked(item, period):
         season = form.seasons[item.season]
         return Requirement(f"Not asked in {period.label}: asked {season.describe()} only ({season.label}).",
                            marked=False, asked=False)
@@ -76,9 +76,10 @@ def _conditional(form: FormDefinition, item: Field, condition: Condition,
         return Requirement(f"Required now, because {when}.", marked=True)
     if holds is False and item.empty_unless is not None:
         return Requirement(f"Only answered when {when}: leave it empty.", marked=False)
-    if item.required_when is None:
-        # Optional, but only when the condition holds (reasons beds are unavailable, from June 2024).
-        return Requirement(f"Optional; only answered when {when}.", marked=False)
+    if item.required_when is None:  # optional, and only where its condition holds
+        if holds:
+            return Requirement(f"Optional: it can be answered, because {when}.", marked=False)
+        return Requirement(f"Optional, and only answered when {when}.", marked=False)
     return Requirement(f"Required when {when}.", marked=True)
 
 

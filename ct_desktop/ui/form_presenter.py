@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ct_desktop.forms.findings import ERROR, WARNING, Finding, PreviousReturn
-from ct_desktop.forms.model import FormDefinition, Section, count_text
+from ct_desktop.forms.model import FormDefinition, Grid, Section, count_text, format_number, is_number
 from ct_desktop.forms.validate import REQUIRED, usable_answers, validate
 from ct_desktop.models import NOT_KNOWN, AcceptedRevision, ReturnState
 from ct_desktop.period import Period
@@ -78,11 +78,11 @@ def last_month_text(form: FormDefinition, key: str, revision: AcceptedRevision |
 
 def row_messages(form: FormDefinition, key: str, checked: Checked, refused: Mapping[str, str],
                  tracker: Mapping[str, list[str]]) -> list[tuple[str, str]]:
-    """(kind, text) for the messages under one question.
+    """(kind, text) for the messages about one question.
 
-    Its own errors and warnings in full; a short pointer for findings it is only part of (the
-    message is shown once, at the finding's own question); "required" is left to the requirement
-    note and the summary list, so an empty form is not a wall of red.
+    Its own errors and warnings in full. A finding it is only part of is shown once, at the
+    finding's own question (the other questions it names are outlined, see related_severity);
+    "required" is left to the requirement note and the summary list, so an empty form is not a wall of red.
     """
     messages = []
     if key in refused:
@@ -90,12 +90,41 @@ def row_messages(form: FormDefinition, key: str, checked: Checked, refused: Mapp
     for finding in checked.findings:
         if finding.field == key and finding.code != REQUIRED:
             messages.append((finding.severity, finding.message))
-        elif key in finding.related:
-            kind = "related_error" if finding.severity == ERROR else "related_warning"
-            what = "an error" if finding.severity == ERROR else "a warning"
-            messages.append((kind, f"Part of {what} shown under “{form.field(finding.field).label}”."))
     messages += [("tracker", text) for text in tracker.get(key, [])]
-    return list(dict.fromkeys(messages))  # one pointer per question, even if two findings share it
+    return list(dict.fromkeys(messages))
+
+
+def related_severity(key: str, checked: Checked) -> str | None:
+    """The worst finding shown at another question that this one is part of (error, warning or None)."""
+    severities = {finding.severity for finding in checked.findings if key in finding.related}
+    return ERROR if ERROR in severities else (WARNING if severities else None)
+
+
+def shown_to(checked: Checked, passed: Collection[str]) -> Checked:
+    """The findings a person is shown, having been at the questions ``passed``.
+
+    A finding that names several questions waits until the person has been at each of them: before
+    that they could not have filled them in. Questions not answered yet are always listed.
+    """
+    findings = [f for f in checked.findings
+                if f.code == REQUIRED or all(key in passed for key in (f.field, *f.related))]
+    return Checked(checked.values, checked.not_known, findings, checked.usable)
+
+
+def grid_sums(form: FormDefinition, grid: Grid | None, values: Mapping[str, Any]) -> list[str]:
+    """The last row of a grid: per column, the sum of the figures given ('12', '12 so far', '')."""
+    if grid is None or not grid.total_label:
+        return []
+    sums = []
+    for column in range(len(grid.columns)):
+        keys = grid.column_keys(column)
+        given = [values[key] for key in keys if is_number(values.get(key))]
+        if not given:
+            sums.append("")
+            continue
+        total = format_number(sum(given))
+        sums.append(total if len(given) == len(keys) else f"{total} so far")
+    return sums
 
 
 def panel_entries(form: FormDefinition, checked: Checked, refused: Mapping[str, str]) -> list[PanelEntry]:

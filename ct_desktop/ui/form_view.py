@@ -1,7 +1,9 @@
 """The monthly return of one location, as a form built from its question set.
 
-Every answer is saved the moment it is given (Enter, leaving the box, a click); text that cannot be
-read is not saved and the question says why, keeping the saved answer. The core checks the answers
+Every answer is saved the moment it is given (Enter, Tab, leaving the box, a click); text that cannot
+be read is not saved and the question says why, keeping the saved answer. Keys work as in a
+spreadsheet: Tab and Enter save and move to the next answer box (across and down a grid), Ctrl+Z
+puts back the answer a saved change replaced. The core checks the answers
 on screen on every change (forms.validate) and this view shows what it finds: next to each question,
 in the summary list, in the section list and in whether "Ready to send" can be pressed.
 """
@@ -10,11 +12,13 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+from html import escape
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QHideEvent, QResizeEvent
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QHideEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QHBoxLayout,
     QLabel,
@@ -28,6 +32,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from ct_desktop.collection_window import collection_window
+from ct_desktop.forms.findings import PreviousReturn
 from ct_desktop.forms.model import ValueProblem
 from ct_desktop.forms.totals import section_totals
 from ct_desktop.models import HistoryAction, ReturnDraft, ReturnState
@@ -35,17 +40,19 @@ from ct_desktop.period import Period
 from ct_desktop.store import StoreError
 from ct_desktop.ui import form_presenter as present
 from ct_desktop.ui.context import AppContext
-from ct_desktop.ui.field_row import FieldRow, SectionBox, wrapped_label
+from ct_desktop.ui.field_row import FieldRow, SectionBox, guidance_html, wrapped_label
 from ct_desktop.ui.field_text import answer_text, brief_moment, due_text, requirement, short_time, state_text
 from ct_desktop.ui.findings_panel import FindingsPanel, WrappingDelegate
 from ct_desktop.ui.form_banner import ERROR, banner_for
-from ct_desktop.ui.form_style import RETURN_VIEW_STYLE
+from ct_desktop.ui.form_style import style_return_view
 from ct_desktop.ui.keyboard import RegionCycler, add_shortcut, focused_within, owner_of
 from ct_desktop.ui.return_header import Banner, ReturnHeader
+from ct_desktop.ui.theme import ERROR_TONE, ink
 
-LEGEND = ("<span style='color:#b3261e'>*</span> marks a question that needs an answer: give a number, or tick "
-          "“Not known” if you cannot find it out. A blank box is not an answer; 0 is. Each answer is saved as "
-          "soon as you press Enter or leave the box.")
+LEGEND = ("<b>*</b> marks a question that needs an answer: give a number, or tick "
+          "“Not known” (Alt+N) if you cannot find it out. A blank box is not an answer; 0 is. Each answer is "
+          "saved as soon as you press Tab or Enter (which move on to the next box) or leave the box; Ctrl+Z "
+          "undoes the last saved change.")
 
 
 class ReturnFormView(QWidget):
@@ -64,13 +71,18 @@ class ReturnFormView(QWidget):
         self._draft: ReturnDraft | None = None
         self._saved: dict[str, Any] = {}  # the store's answers, as last loaded or saved
         self._refused: dict[str, str] = {}  # answers that could not be saved, and why
-        self._previous = None
+        self._previous: PreviousReturn | None = None
         self._edit_notice: str | None = None  # what the first edit did to a queued or accepted return
         self._tracker: dict[str, list[str]] = {}  # the tracker's reasons for refusing, by question
         self._announcing = False
+        self._undo: list[tuple[str, Any]] = []  # (question, the answer a saved change replaced), oldest first
+        self._undoing = False
+        self._passed: set[str] = set()  # questions the person has been at (or that were answered when opened)
+        self._focused_key: str | None = None
+        self._opened = False
         self.conflict_dialog: QDialog | None = None  # the comparison, while it is open
         self.setObjectName("returnFormView")
-        self.setStyleSheet(RETURN_VIEW_STYLE)
+        style_return_view(self)
         self._build()
         self._install_shortcuts()
         context.events.return_changed.connect(self._return_changed)
@@ -91,10 +103,21 @@ class ReturnFormView(QWidget):
         self.sections_nav.setItemDelegate(WrappingDelegate(self.sections_nav, padding=2))
         self.rows: dict[str, FieldRow] = {}
         self.section_boxes: list[SectionBox] = []
-        self.scroll = self._build_form()
+        self.form_scroll = self._build_form()
         self.findings = FindingsPanel()
         self.findings.field_activated.connect(self.go_to_field)
         self.findings.confirmation_changed.connect(lambda _checked: self._refresh())
+        self.question_panel = wrapped_label(name="questionPanel", rich=True)
+        self.question_panel.setAccessibleName("This question")
+        self.question_panel.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        # Beside the form, scrolling rather than taking the height the section and problem lists need.
+        self.question_scroll = QScrollArea()
+        self.question_scroll.setObjectName("questionScroll")
+        self.question_scroll.setWidgetResizable(True)
+        self.question_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.question_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.question_scroll.setWidget(self.question_panel)
+        self.question_scroll.setMinimumHeight(self.fontMetrics().lineSpacing() * 2)
         self.status = wrapped_label(name="sendStatus")
         self.close_button = QPushButton("Close")
         self.close_button.setAutoDefault(False)
@@ -113,8 +136,15 @@ class ReturnFormView(QWidget):
         layout = QVBoxLayout(content)
         layout.setContentsMargins(12, 4, 12, 12)
         layout.addWidget(wrapped_label(LEGEND, "legend", rich=True))
+        self._across: list[str] = []  # the answer boxes in the order Tab follows
+        self._down: list[str] = []  # and Enter: down each column of a grid
         for section in self._form.sections:
-            rows = [self._make_row(item) for item in section.fields]
+            grid = section.grid
+            in_grid = set(grid.keys()) if grid else set()
+            rows = [self._make_row(item, compact=item.key in in_grid) for item in section.fields]
+            others = [item.key for item in section.fields if item.key not in in_grid]
+            self._across += others + list(grid.keys() if grid else ())
+            self._down += others + list(grid.keys_down() if grid else ())
             box = SectionBox(section, rows)
             self.section_boxes.append(box)
             layout.addWidget(box)
@@ -130,19 +160,21 @@ class ReturnFormView(QWidget):
         self.sections_nav.itemClicked.connect(lambda item: self.go_to_section(self.sections_nav.row(item)))
         return scroll
 
-    def _make_row(self, item: Any) -> FieldRow:
-        row = FieldRow(item)
+    def _make_row(self, item: Any, compact: bool = False) -> FieldRow:
+        row = FieldRow(item, compact=compact)
         key = item.key
-        row.editor.committed.connect(lambda answer, key=key: self._alive() and self._save(key, answer))
-        row.editor.refused.connect(lambda reason, key=key: self._alive() and self._refuse(key, reason))
-        row.editor.settled.connect(lambda key=key: self._alive() and self._settle(key))
-        row.editor.edited.connect(lambda: self._alive() and self._refresh())
+        row.editor.move_requested.connect(
+            lambda step, down, key=key: self._move(key, step, down) if self._alive() else None)
+        row.editor.committed.connect(lambda answer, key=key: self._save(key, answer) if self._alive() else None)
+        row.editor.refused.connect(lambda reason, key=key: self._refuse(key, reason) if self._alive() else None)
+        row.editor.settled.connect(lambda key=key: self._settle(key) if self._alive() else None)
+        row.editor.edited.connect(lambda: self._refresh() if self._alive() else None)
         self.rows[key] = row
         return row
 
     def _alive(self) -> bool:
         # Focus can move while the window is being destroyed; the editors then report to a view half gone.
-        return isValid(self) and isValid(self.scroll) and isValid(self.findings)
+        return isValid(self) and isValid(self.form_scroll) and isValid(self.findings)
 
     def _lay_out(self) -> None:
         side = QWidget()
@@ -153,10 +185,14 @@ class ReturnFormView(QWidget):
         side_layout.addWidget(heading)
         side_layout.addWidget(self.sections_nav)
         side_layout.addSpacing(8)
-        side_layout.addWidget(self.findings, 1)
+        side_layout.addWidget(self.findings, 2)
+        question_heading = QLabel("This question")
+        question_heading.setObjectName("navHeading")
+        side_layout.addWidget(question_heading)
+        side_layout.addWidget(self.question_scroll, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(side)
-        splitter.addWidget(self.scroll)
+        splitter.addWidget(self.form_scroll)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([260, 1000])  # about a fifth for the lists, the rest for the questions
         splitter.setChildrenCollapsible(False)
@@ -173,10 +209,11 @@ class ReturnFormView(QWidget):
         layout.addLayout(bar)
 
     def _set_tab_order(self) -> None:
-        # Reading order: banner button, sections, every question top to bottom, problems, buttons.
+        # Reading order: banner button, sections, the answers, problems, buttons. Inside the answers Tab
+        # and Enter are the form's own (see _move): they never leave them for the buttons or the status bar.
         chain: list[QWidget] = [self.banner.button, self.sections_nav]
-        for row in self.rows.values():
-            chain += row.editor.focus_widgets()
+        for key in self._across:
+            chain += self.rows[key].editor.inputs()
         chain += [self.findings.list, self.findings.confirm, self.close_button, self.send_button]
         for before, after in itertools.pairwise(chain):
             QWidget.setTabOrder(before, after)
@@ -186,8 +223,12 @@ class ReturnFormView(QWidget):
             add_shortcut(self, keys, self._send_shortcut)
         add_shortcut(self, "Alt+N", self._toggle_not_known)
         add_shortcut(self, "Ctrl+S", self.save_pending)
+        add_shortcut(self, "Ctrl+Z", self.undo)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):  # typed as the core base, which has no focus
+            app.focusChanged.connect(self._focus_changed)
         self._regions = RegionCycler([
-            (self.scroll, self._first_input),
+            (self.form_scroll, self._first_input),
             (self.findings, lambda: self.findings.list),
             (self.sections_nav, lambda: self.sections_nav),
         ])
@@ -206,6 +247,7 @@ class ReturnFormView(QWidget):
         revision = store.last_accepted(self._location_id, before=self._period)
         self._previous = present.previous_return(revision)
         self._saved = {key: self._draft.answer(key) for key in self.rows} if self._draft else {}
+        self._passed |= {key for key, answer in self._saved.items() if answer is not None}
         tracker = self._draft.tracker_messages if self._draft else {}
         for key, row in self.rows.items():
             if row.editor.pending():
@@ -252,17 +294,23 @@ class ReturnFormView(QWidget):
     def _refresh(self) -> None:
         answers = self._on_screen()
         checked = present.check(self._form, self._period, answers, self._previous)
+        # A finding across questions shows once the person has been at every question it names.
+        shown = present.shown_to(checked, self._passed | ({self._focused_key} if self._focused_key else set()))
         for key, row in self.rows.items():
             row.set_requirement(requirement(self._form, self._period, row.item, checked.usable))
-            row.set_messages(present.row_messages(self._form, key, checked, self._refused, self._tracker))
+            row.set_messages(present.row_messages(self._form, key, shown, self._refused, self._tracker),
+                             present.related_severity(key, shown))
         for index, box in enumerate(self.section_boxes):
             figures = section_totals(self._form, box.section.key, checked.values, checked.not_known)
             box.set_totals([figure.describe() for figure in figures])
+            if box.grid is not None:
+                box.grid.set_sums(present.grid_sums(self._form, box.section.grid, checked.values))
             status = present.section_status(box.section, checked, self._refused)
             if self.sections_nav.item(index).text() != status:
                 self.sections_nav.item(index).setText(status)
         self._fit_nav()
-        self.findings.show_entries(present.panel_entries(self._form, checked, self._refused))
+        self.findings.show_entries(present.panel_entries(self._form, shown, self._refused))
+        self._show_question()
         state = self._draft.state if self._draft else None
         enabled, text = present.send_status(state, checked, self._refused, self.findings.warnings_confirmed())
         self.send_button.setEnabled(enabled)
@@ -281,8 +329,11 @@ class ReturnFormView(QWidget):
             self._refresh()
             return
         self._refused.pop(key, None)
+        if not self._undoing and result.changes:
+            self._undo.append((key, self._saved.get(key)))
         row.editor.mark_saved(answer)
         self._saved[key] = answer
+        self._passed.add(key)
         self._draft = result.draft
         self._edit_notice = result.notice or self._edit_notice
         self.header.show_saved(f"Saved {short_time(self._context.clock())}")
@@ -361,7 +412,7 @@ class ReturnFormView(QWidget):
         row = self.rows.get(key)
         if row is None:
             return
-        self.scroll.ensureWidgetVisible(row, 0, 24)
+        self.form_scroll.ensureWidgetVisible(row, 0, 24)
         target = row.editor.focus_target()
         if not target.isEnabled():
             target = row.editor.not_known if row.editor.not_known.isEnabled() else target
@@ -370,12 +421,12 @@ class ReturnFormView(QWidget):
     def go_to_section(self, index: int) -> None:
         """Scroll to a section and focus its first question that can be answered."""
         box = self.section_boxes[index]
-        self.scroll.verticalScrollBar().setValue(box.y())
+        self.form_scroll.verticalScrollBar().setValue(box.y())
         for item in box.section.fields:
             target = self.rows[item.key].editor.focus_target()
             if target.isEnabled():
                 target.setFocus(Qt.FocusReason.OtherFocusReason)
-                self.scroll.ensureWidgetVisible(target, 0, 24)
+                self.form_scroll.ensureWidgetVisible(target, 0, 24)
                 return
 
     def _follow_scroll(self, value: int) -> None:
@@ -405,9 +456,124 @@ class ReturnFormView(QWidget):
                      if row.editor.focus_target().isEnabled()), None)
 
     def _toggle_not_known(self) -> None:
-        row = owner_of(focused_within(self.scroll), FieldRow)
+        row = owner_of(focused_within(self.form_scroll), FieldRow)
         if isinstance(row, FieldRow):
             row.editor.toggle_not_known()
+
+    def _move(self, key: str, step: int, down: bool) -> None:
+        # Tab / Enter (saved already by the editor): the next answer box that can be answered, round
+        # the end of the form to its start. Text that could not be saved keeps the focus, so the person
+        # sees why.
+        if key in self._refused:
+            self.rows[key].editor.focus_target().setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        order = self._down if down else self._across
+        start = order.index(key)
+        for offset in range(1, len(order) + 1):
+            candidate = order[(start + step * offset) % len(order)]
+            if self.rows[candidate].editor.isEnabled():
+                self._enter(candidate, Qt.FocusReason.TabFocusReason)
+                return
+
+    def _enter(self, key: str, reason: Qt.FocusReason) -> None:
+        row = self.rows[key]
+        target = row.editor.entry_target()
+        target.setFocus(reason)
+        self.form_scroll.ensureWidgetVisible(row if not row.compact else target, 0, 24)
+
+    def entry_order(self, down: bool = False) -> list[str]:
+        """The questions in the order Tab (or Enter, ``down`` each grid column) moves through them."""
+        return list(self._down if down else self._across)
+
+    def first_unanswered(self) -> str | None:
+        """The first question in Tab order that is asked this month and has no answer yet."""
+        return next((key for key in self._across if self.rows[key].editor.isEnabled()
+                     and self._saved.get(key) is None and not self.rows[key].editor.pending()), None)
+
+    def _focus_first_unanswered(self) -> None:
+        if not self._alive():
+            return
+        key = self.first_unanswered() or next((k for k in self._across if self.rows[k].editor.isEnabled()), None)
+        if key is not None:
+            self._enter(key, Qt.FocusReason.OtherFocusReason)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Opening the return puts the cursor in its first unanswered question."""
+        super().showEvent(event)
+        if not self._opened:
+            self._opened = True
+            self._focus_first_unanswered()
+            QTimer.singleShot(0, self._focus_first_if_lost)
+
+    def _focus_first_if_lost(self) -> None:
+        # The window may hand the focus elsewhere as the page is shown; take it back once, if so.
+        if self._alive() and self.isVisible() and focused_within(self.form_scroll) is None:
+            self._focus_first_unanswered()
+
+    def undo(self) -> None:
+        """Ctrl+Z: typing not yet saved is put back to the saved answer; otherwise the last saved change
+        made here is undone, one at a time, by saving the answer it replaced (recorded in the history)."""
+        key = self._key_of(QApplication.focusWidget())
+        if key is not None and self.rows[key].editor.pending():
+            self.rows[key].editor.load(self._saved.get(key))
+            self._refused.pop(key, None)
+            self._refresh()
+            return
+        if not self._undo:
+            self.header.show_saved("Nothing to undo", "idle")
+            return
+        key, answer = self._undo.pop()
+        self._undoing = True
+        try:
+            self.rows[key].editor.load(answer)
+            self._save(key, answer)
+        finally:
+            self._undoing = False
+        if key not in self._refused:
+            label = self.rows[key].item.label
+            self.header.show_saved(f"Undone: {label} is {answer_text(self.rows[key].item, answer, unit=False)} "
+                                   f"again", "idle")
+        self._enter(key, Qt.FocusReason.OtherFocusReason)
+
+    def _key_of(self, widget: QWidget | None) -> str | None:
+        row = owner_of(widget, FieldRow) if widget is not None and self.form_scroll.isAncestorOf(widget) else None
+        return row.item.key if isinstance(row, FieldRow) else None
+
+    def _focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
+        if not self._alive():
+            return
+        left = self._key_of(old) if old is not None and isValid(old) else None
+        now = self._key_of(new) if new is not None and isValid(new) else None
+        if now is None and new is not None and isValid(new) and not self.isAncestorOf(new):
+            return  # the focus went to another window: "This question" keeps what it shows
+        changed = now != self._focused_key
+        self._focused_key = now
+        if left is not None and left not in self._passed:
+            self._passed.add(left)
+            changed = True
+        if changed:
+            self._refresh()
+
+    def _show_question(self) -> None:
+        # The side panel: the question with the focus in full, its guidance and every message about it.
+        key = self._focused_key
+        if key is None:
+            text = "Put the cursor in a question to see its guidance and any problem with it here."
+        else:
+            row = self.rows[key]
+            parts = [f"<b>{escape(row.item.label)}</b>"]
+            if row.requirement().text:
+                parts.append(escape(row.requirement().text))
+            if guidance_html(row.item):
+                parts.append(guidance_html(row.item))
+            if row.last_month.text():
+                parts.append(escape(row.last_month.text()))
+            error = ink(ERROR_TONE, self.palette()).name()  # from the palette in use, as the rest of the form
+            parts += [f"<span style='color:{error}'>{escape(line)}</span>" for line in row.message_texts()]
+            text = "<br>".join(parts)
+        if self.question_panel.text() != text:
+            self.question_panel.setText(text)
+            self.question_panel.setAccessibleDescription(self.question_panel.text())
 
     # Elsewhere --------------------------------------------------------------------------------------
 

@@ -26,9 +26,9 @@ from ct_desktop.ui.location_card import LocationCard, LocationStatus
 from ct_desktop.ui.month_picker import MonthPicker
 from ct_desktop.ui.no_changes_dialog import NoChangesDialog, no_base_text
 from ct_desktop.ui.presentation import month_of, state_key, window_is_urgent, window_text
-from ct_desktop.ui.theme import ERROR_COLOURS, BoxColours, BoxedLabel, error_label, muted, show_message
+from ct_desktop.ui.theme import ERROR_TONE, BoxedLabel, error_label, muted, show_message
 
-WINDOW_COLOURS = BoxColours("#1f2937", "#eef4fc", "#b6cdea")  # the collection window, when not urgent
+WINDOW_TONE = "blue"  # the collection window, when not urgent
 
 
 def read_status(context: AppContext, location: Location, period: Period) -> LocationStatus:
@@ -71,7 +71,7 @@ class HomeView(QWidget):
         self.no_changes_dialog: NoChangesDialog | None = None
         self.picker = MonthPicker(lambda: month_of(context.clock()))
         self.picker.period_changed.connect(self._month_changed)
-        self.window_label = BoxedLabel(WINDOW_COLOURS, padding=(10, 6))
+        self.window_label = BoxedLabel(WINDOW_TONE, padding=(10, 6))
         self.window_label.setWordWrap(True)
         self.message = error_label()
         self._cards_box = QWidget()
@@ -146,7 +146,7 @@ class HomeView(QWidget):
         window = collection_window(self.period)
         self.window_label.setText(window_text(window, moment))
         urgent = window_is_urgent(window, moment)
-        self.window_label.set_colours(ERROR_COLOURS if urgent else WINDOW_COLOURS)
+        self.window_label.set_tone(ERROR_TONE if urgent else WINDOW_TONE)
         self.window_label.setAccessibleName("Collection window: " + self.window_label.text())
 
     def _sync_cards(self, ids: list[str]) -> None:
@@ -161,7 +161,7 @@ class HomeView(QWidget):
             card = self.cards.get(location_id) or self._new_card(location_id)
             self._cards_layout.addWidget(card)
         self._cards_layout.addStretch(1)
-        previous = self.picker.today_button
+        previous: QWidget = self.picker.today_button
         for location_id in ids:
             card = self.cards[location_id]
             for widget in (card, card.open_button, card.no_changes_button, card.history_button):

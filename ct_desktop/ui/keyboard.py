@@ -9,7 +9,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QWidget
 
 
-def add_shortcut(owner: QWidget, keys: str | QKeySequence.StandardKey, action: Callable[[], None]) -> QShortcut:
+def add_shortcut(owner: QWidget, keys: str | QKeySequence.StandardKey, action: Callable[[], object]) -> QShortcut:
     """A shortcut that works wherever the focus is inside ``owner`` (and only there)."""
     shortcut = QShortcut(QKeySequence(keys), owner)
     shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)

@@ -6,19 +6,27 @@ import datetime as dt
 from dataclasses import dataclass, field
 from html import escape
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QMouseEvent, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from ct_desktop.models import AcceptedRevision, Location, OutboxItem, ReturnDraft
 from ct_desktop.period import Period
 from ct_desktop.ui.presentation import NOT_STARTED, SET_ASIDE, day_text, look_of, parse_moment, time_text
-from ct_desktop.ui.theme import StateBadge, error_label, paint_box, show_message
+from ct_desktop.ui.theme import (
+    StateBadge,
+    current_palette,
+    edge,
+    error_label,
+    mix,
+    muted_colour,
+    paint_box,
+    show_message,
+    tint,
+)
 
 # States in which "No changes" has nothing left to do for the month.
 DONE_STATES = ("ready", "queued", "accepted")
-CARD_BORDER, CARD_BACKGROUND = "#c4c7cc", "#ffffff"
-SELECTED_BORDER, SELECTED_BACKGROUND = "#1a73e8", "#f5f9ff"
 OPEN_WORDS = {NOT_STARTED: "Start return", "conflict": "Compare copies", "queued": "View return",
               "accepted": "View return", "ready": "View return"}
 
@@ -118,6 +126,7 @@ class LocationCard(QFrame):
         self.location_id = location_id
         self.status: LocationStatus | None = None
         self.is_selected: bool | None = None  # None until the first set_selected()
+        self._repainting = False
         self.setObjectName("locationCard")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         # Name and details in one label, so a long name and its details wrap as one line of text.
@@ -184,7 +193,8 @@ class LocationCard(QFrame):
         parts = [location.id, status.service_title] + ([location.local_authority] if location.local_authority else [])
         size = self.font().pointSizeF() * 1.15
         name = f"<span style='font-size:{size:.1f}pt; font-weight:bold'>{escape(location.name)}</span>"
-        self.title_label.setText(f"{name}&nbsp;&nbsp; <span style='color:#4b5563'>{escape(' · '.join(parts))}</span>")
+        grey = muted_colour().name()
+        self.title_label.setText(f"{name}&nbsp;&nbsp; <span style='color:{grey}'>{escape(' · '.join(parts))}</span>")
         self.badge.set_state(shown_state(status))
         self.last_label.setText(last_accepted_text(status.last_accepted))
         self.detail_label.setText(detail_text(status))
@@ -217,10 +227,24 @@ class LocationCard(QFrame):
         self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        """The card: a white rounded box, blue and thicker when selected (painted: see ui.theme)."""
-        border, width, background = (SELECTED_BORDER, 2.0, SELECTED_BACKGROUND) if self.is_selected else \
-            (CARD_BORDER, 1.0, CARD_BACKGROUND)
-        paint_box(self, background, border, radius=8, border_width=width)
+        """The card: a rounded box of the palette's base colour, tinted and edged in blue when selected."""
+        palette = current_palette()
+        if self.is_selected:
+            paint_box(self, tint("accent", palette, 0.08).name(), edge("accent", palette).name(), radius=8,
+                      border_width=2.0)
+        else:
+            base, text = palette.color(palette.ColorRole.Base), palette.color(palette.ColorRole.Text)
+            paint_box(self, base.name(), mix(base, text, 0.3).name(), radius=8, border_width=1.0)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Under a new palette, write the title again (its second half is in the muted colour)."""
+        if event.type() == QEvent.Type.PaletteChange and self.status is not None and not self._repainting:
+            self._repainting = True
+            try:
+                self.update_status(self.status)
+            finally:
+                self._repainting = False
+        super().changeEvent(event)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         """Clicking anywhere on the card selects it."""

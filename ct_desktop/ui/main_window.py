@@ -111,7 +111,7 @@ class MainWindow(QMainWindow):
             self.actions_by_name[name] = action
 
     def _build_menus(self) -> None:
-        menus = {
+        menus: dict[str, list[str | None]] = {
             "&File": ["add_location", "person", None, "settings", "restore", None, "quit"],
             "&Return": ["open", "no_changes", "history", None, "previous_month", "next_month"],
             "S&ync": ["send_now", "problems", None, "connect"],
@@ -199,6 +199,7 @@ class MainWindow(QMainWindow):
         except StoreError as exc:
             QMessageBox.warning(self, "Cannot open the return", str(exc))
             return
+        page: QWidget
         if draft is not None and draft.state is ReturnState.CONFLICT:
             from ct_desktop.ui.conflict_view import ConflictView
 

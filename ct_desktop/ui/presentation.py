@@ -19,27 +19,30 @@ SET_ASIDE = "set_aside"  # shown for a queued return whose submission the sync e
 
 @dataclass(frozen=True)
 class StateLook:
-    """The words and colours of one lifecycle state (colours are #rrggbb text, chosen for contrast)."""
+    """The words and colour of one lifecycle state.
+
+    ``tone`` names a colour of ui.theme (neutral, amber, blue, green, red, purple), from which the
+    badge's text, background and border are derived for the palette in use, light or dark.
+    """
 
     words: str
     explanation: str
-    foreground: str
-    background: str
+    tone: str
 
 
 STATE_LOOKS: dict[str, StateLook] = {
-    NOT_STARTED: StateLook("Not started", "Nothing saved for this month yet.", "#3c4043", "#e8eaed"),
-    "draft": StateLook("Draft", "Being filled in; every answer is saved as you type.", "#7a4d00", "#fdefc3"),
-    "ready": StateLook("Ready", "Checked and about to be queued.", "#0b4f8a", "#dbeafe"),
+    NOT_STARTED: StateLook("Not started", "Nothing saved for this month yet.", "neutral"),
+    "draft": StateLook("Draft", "Being filled in; every answer is saved as you type.", "amber"),
+    "ready": StateLook("Ready", "Checked and about to be queued.", "blue"),
     "queued": StateLook("Queued to send", "Waiting in the outbox; sent when the network allows.",
-                        "#0b4f8a", "#dbeafe"),
-    "accepted": StateLook("Accepted", "The tracker accepted this month's return.", "#14532d", "#d5f2dd"),
+                        "blue"),
+    "accepted": StateLook("Accepted", "The tracker accepted this month's return.", "green"),
     "rejected": StateLook("Refused — needs changes", "The tracker refused it; open it to see why.",
-                          "#8a1111", "#fbdcdc"),
+                          "red"),
     SET_ASIDE: StateLook("Not sent — needs a look", "The tracker refused this submission; it will not be "
-                         "tried again. Open it, check it and send it again.", "#8a1111", "#fbdcdc"),
+                         "tried again. Open it, check it and send it again.", "red"),
     "conflict": StateLook("Conflict — choose a copy", "The tracker's copy changed since; compare and choose.",
-                          "#6b1a7a", "#f1ddf6"),
+                          "purple"),
 }
 
 
@@ -49,8 +52,8 @@ def state_key(draft: ReturnDraft | None) -> str:
 
 
 def look_of(state: str) -> StateLook:
-    """The words and colours of a state (an unknown state is shown by its name, in neutral colours)."""
-    return STATE_LOOKS.get(state, StateLook(state.replace("_", " ").capitalize(), "", "#3c4043", "#e8eaed"))
+    """The words and colour of a state (an unknown state is shown by its name, in neutral colours)."""
+    return STATE_LOOKS.get(state, StateLook(state.replace("_", " ").capitalize(), "", "neutral"))
 
 
 def day_text(moment: dt.datetime | dt.date) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from ct_desktop.ui.announce import announce
 from ct_desktop.ui.field_row import wrapped_label
 
 
@@ -37,6 +38,8 @@ class ReturnHeader(QWidget):
         """Show "Saved 14:02" (state ok), "Not saved: ..." (failed) or a plain note (idle)."""
         self.save_mark.setText(text)
         self.save_mark.setAccessibleName(text)
+        if state != "idle":
+            announce(self.save_mark, text)
         self.save_mark.setProperty("state", state)
         self.save_mark.style().unpolish(self.save_mark)
         self.save_mark.style().polish(self.save_mark)

@@ -161,7 +161,8 @@ class SettingsDialog(QDialog):
         # Keep the saved seconds when the minutes were not touched (30 s is allowed but not shown as such).
         minutes = self.interval_spin.value()
         seconds = self._interval_loaded if minutes == self._minutes_loaded else minutes * 60
-        changes = {"tracker_url": url, "person": person, "sync_interval_seconds": max(MIN_SYNC_INTERVAL, seconds)}
+        changes: dict[str, object] = {"tracker_url": url, "person": person,
+                                      "sync_interval_seconds": max(MIN_SYNC_INTERVAL, seconds)}
         self._context.settings.with_changes(**changes)  # the settings' own checks
         return changes
 

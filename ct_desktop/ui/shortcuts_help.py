@@ -43,8 +43,23 @@ OTHER_KEYS: tuple[tuple[str, str], ...] = (
 )
 
 
+# In a return's form (ui/form_view.py, ui/field_editors.py), keys that work like a spreadsheet's.
+FORM_KEYS: tuple[tuple[str, str], ...] = (
+    ("Tab / Enter", "In a return: save the answer and go to the next box (Enter goes down a table)"),
+    ("Shift+Tab / Shift+Enter", "In a return: save the answer and go back to the box before"),
+    ("Alt+N", "In a return: tick or untick “Not known” for the question"),
+    ("Ctrl+Z", "In a return: undo the last saved change (again for the one before)"),
+    ("Y / N, arrow keys", "In a return: answer a Yes/No question"),
+    ("1, 2, 3… / Up, Down, Space", "In a return: tick a choice"),
+    ("F6 / Shift+F6", "In a return: move between the questions, the problems list and the sections"),
+    ("Ctrl+S", "In a return: save what is typed"),
+    ("Ctrl+Enter", "In a return: ready to send"),
+)
+
+
 def shortcuts_html() -> str:
     """A table of every shortcut, for the F1 box."""
     rows = [(" or ".join(SHORTCUTS[name]), text) for name, text in DESCRIPTIONS] + list(OTHER_KEYS)
+    rows += list(FORM_KEYS)
     cells = "".join(f"<tr><td style='padding-right:16px'><b>{keys}</b></td><td>{text}</td></tr>" for keys, text in rows)
     return f"<table>{cells}</table>"

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,11 +30,14 @@ from ct_desktop.models import OutboxItem
 from ct_desktop.period import Period
 from ct_desktop.store import StoreError
 from ct_desktop.sync.report import SyncReport
+from ct_desktop.ui.announce import announce
 from ct_desktop.ui.context import AppContext
 from ct_desktop.ui.presentation import month_of
 
 if TYPE_CHECKING:
     from PySide6.QtNetwork import QNetworkInformation
+
+log = logging.getLogger(__name__)
 
 NOT_CONNECTED = "not_connected"
 ONLINE = "online"
@@ -217,11 +221,14 @@ class SyncController(QObject):
         self._handed_back.update((location_id, Period.parse(period))
                                  for location_id, period in (*report.rejected, *report.conflicts))
         connection = TOKEN_NEEDED if report.unauthorized else OFFLINE if report.offline else ONLINE
-        self._publish(running=False, connection=connection, last_sync=report.finished_at or self._context.clock(),
+        # "last sync" is the last run that reached the tracker, not the last try.
+        last_sync = report.finished_at or self._context.clock() if connection == ONLINE else self.status.last_sync
+        self._publish(running=False, connection=connection, last_sync=last_sync,
                       summary=report.summary(), detail=report.last_error or "")
         if report.offline and self.network is None:
             self.retry.start(RETRY_OFFLINE_S * 1000)
         self._context.events.sync_finished.emit(report)
+        announce(None, f"Sync finished: {report.summary()}")
         if report.unauthorized:
             self.token_needed.emit("The tracker refused the token (it may have been withdrawn or replaced). "
                                    "Paste a new token to send again; everything queued stays queued.")
@@ -239,8 +246,10 @@ class SyncController(QObject):
         elif isinstance(exc, CredentialsUnavailable):
             self._publish(running=False, connection=NOT_CONNECTED, summary="No keyring", detail=str(exc))
         else:
-            error = f"{type(exc).__name__}: {exc}" if not isinstance(exc, StoreError) else str(exc)
-            self._publish(running=False, summary="Sync failed", detail=error)
+            # The details keep the plain words; the kind of failure goes to the log, not to the person.
+            log.warning("sync run failed: %s: %s", type(exc).__name__, exc)
+            self._publish(running=False, summary="Sending stopped; it is tried again in a minute",
+                          detail=str(exc) or "Sending stopped before it finished; nothing queued was lost.")
             self.retry.start(RETRY_OFFLINE_S * 1000)
         self._run_pending()
 
@@ -259,7 +268,7 @@ class SyncController(QObject):
         """Re-count the outbox and the problems from the store (short reads), and publish."""
         self._publish()
 
-    def _publish(self, recount: bool = True, **changes: object) -> None:
+    def _publish(self, recount: bool = True, **changes: Any) -> None:
         if self._closed:
             return
         if recount:
@@ -277,7 +286,7 @@ class SyncController(QObject):
         for item in items:
             if item.set_aside_reason:
                 found.append(Problem("set_aside", item.location_id, item.period, item.set_aside_reason))
-            elif item.last_error and item.attempts:
+            elif item.last_error and item.tracker_answers:  # failures to reach it: waiting to send, no problem
                 found.append(Problem("error", item.location_id, item.period, item.last_error))
         # Returns handed back by the tracker: those seen in this session's reports, and any of this
         # month and last month (a refusal from before the app was restarted).

@@ -34,15 +34,19 @@ from ct_desktop.ui.sync_controller import (
     Problem,
     SyncStatus,
 )
-from ct_desktop.ui.theme import muted
+from ct_desktop.ui.theme import follow_palette, ink, muted
 
-DOT_COLOURS = {ONLINE: "#1e8e3e", OFFLINE: "#b06000", NOT_CONNECTED: "#5f6368", TOKEN_NEEDED: "#c5221f"}
+DOT_TONES = {ONLINE: "green", OFFLINE: "amber", NOT_CONNECTED: "neutral", TOKEN_NEEDED: "red"}  # see ui.theme
 PROBLEM_WORDS = {"set_aside": "Set aside", "rejected": "Refused", "conflict": "Conflict", "error": "Not sent yet"}
 
 
 def status_words(status: SyncStatus, now: dt.datetime | None = None) -> str:
-    """The status line, e.g. 'Offline · 2 queued, will try again · last sync 10:42'."""
-    queued = f"{status.queued} queued" if status.queued else "nothing queued"
+    """The status line, e.g. 'Offline · 2 waiting to send when the tracker can be reached · last sync 10:42'.
+
+    Being offline is normal: what waits for the network is "waiting to send", not a problem; "last sync" is the
+    last run that reached the tracker.
+    """
+    queued = f"{status.queued} waiting to send" if status.queued else "nothing waiting to send"
     if status.running:
         return f"Sending… {status.detail}".strip()
     last = f" · last sync {time_text(status.last_sync, now)}" if status.last_sync else ""
@@ -51,7 +55,7 @@ def status_words(status: SyncStatus, now: dt.datetime | None = None) -> str:
     if status.connection == TOKEN_NEEDED:
         return f"The tracker refused the token: connect again · {queued}"
     if status.connection == OFFLINE:
-        return f"Offline · {queued}, will try again{last}"
+        return f"Offline · {queued}{' when the tracker can be reached' if status.queued else ''}{last}"
     if status.connection == ONLINE:
         sent = "nothing waiting" if status.problems else "all sent"
         return f"Online · {queued if status.queued else sent}{last}"
@@ -75,7 +79,8 @@ class SyncStatusWidget(QWidget):
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.problems_button = QPushButton()
         self.problems_button.setFlat(True)
-        self.problems_button.setStyleSheet("QPushButton { color: #8a1111; font-weight: bold; padding: 0 6px; }")
+        follow_palette(self.problems_button, lambda palette: f"QPushButton {{ color: {ink('red', palette).name()}; "
+                       "font-weight: bold; padding: 0 6px; }")
         self.problems_button.clicked.connect(self.problems_requested.emit)
         self.connect_button = QPushButton("Connect…")
         self.connect_button.clicked.connect(self.connect_requested.emit)
@@ -100,8 +105,8 @@ class SyncStatusWidget(QWidget):
         self.text.setText(words)
         tip = status.summary + (f"\n{status.detail}" if status.detail and not status.running else "")
         self.text.setToolTip(tip.strip())
-        colour = "#1a73e8" if status.running else DOT_COLOURS.get(status.connection, "#5f6368")
-        self.dot.setStyleSheet(f"color: {colour}; font-size: 14pt;")
+        tone = "accent" if status.running else DOT_TONES.get(status.connection, "neutral")
+        follow_palette(self.dot, lambda palette: f"color: {ink(tone, palette).name()}; font-size: 14pt;")
         count = len(status.problems)
         self.problems_button.setVisible(count > 0)
         self.problems_button.setText(f"⚠ {count} problem{'s' if count != 1 else ''}…")

@@ -10,19 +10,38 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ct_desktop.period import Period
 from ct_desktop.ui.figures import TrendSeries, describe_points, show_number
+from ct_desktop.ui.theme import ink, is_dark, mix, readable, text_goal
 
-LINE = QColor("#1a73e8")
-GRID = QColor("#e3e6ea")
-AXIS = QColor("#5f6368")
-TEXT = QColor("#202124")
-MISSING = QColor("#9aa0a6")
+
+@dataclass(frozen=True)
+class ChartColours:
+    """The chart's colours under one palette: its base as the background, text and lines readable on it."""
+
+    background: QColor
+    line: QColor
+    grid: QColor
+    axis: QColor
+    text: QColor
+    missing: QColor
+
+    @classmethod
+    def of(cls, palette: QPalette) -> ChartColours:
+        base, text = palette.color(QPalette.ColorRole.Base), palette.color(QPalette.ColorRole.Text)
+        goal = text_goal(palette)
+        line = readable(LINE if not is_dark(palette) else ink("accent", palette), [base], 3.0)
+        return cls(background=base, line=line, grid=mix(base, text, 0.12),
+                   axis=readable(mix(text, base, 0.3), [base], goal), text=readable(text, [base], goal),
+                   missing=readable(mix(text, base, 0.45), [base], goal))
+
+LINE = QColor("#1a73e8")  # the line under a light palette; a paler blue under a dark one
 
 Points = Sequence[tuple[Period, float | int | None]]
 
@@ -49,6 +68,7 @@ class TrendChart(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # reachable by Tab, so a screen reader reads it
         self.setAccessibleName("Trend chart")
+        self.colours = ChartColours.of(self.palette())
 
     def set_points(self, series: TrendSeries, points: Points) -> None:
         """Show a series; ``points`` are (month, figure or None), oldest first."""
@@ -74,10 +94,11 @@ class TrendChart(QWidget):
         """Draw axes, grid, month labels, the line (broken at gaps) and the points with their figures."""
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillRect(self.rect(), QColor("white"))
+        self.colours = ChartColours.of(self.palette())
+        painter.fillRect(self.rect(), self.colours.background)
         metrics = painter.fontMetrics()
         if not self.known:
-            painter.setPen(AXIS)
+            painter.setPen(self.colours.axis)
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
                              "No accepted returns with this figure in these months yet.")
             return
@@ -101,13 +122,13 @@ class TrendChart(QWidget):
         metrics = painter.fontMetrics()
         for i, text in enumerate(labels):
             y = self._y(plot, step * i, top)
-            painter.setPen(QPen(GRID if i else AXIS, 1))
+            painter.setPen(QPen(self.colours.grid if i else self.colours.axis, 1))
             painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
-            painter.setPen(AXIS)
+            painter.setPen(self.colours.axis)
             painter.drawText(QRectF(0, y - metrics.height() / 2, plot.left() - 8, metrics.height()),
                              Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, text)
         if self.series is not None:
-            painter.setPen(AXIS)
+            painter.setPen(self.colours.axis)
             painter.drawText(QRectF(plot.left(), 0, plot.width(), metrics.height() * 1.3),
                              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.series.unit)
 
@@ -116,18 +137,18 @@ class TrendChart(QWidget):
         slot = plot.width() / max(1, len(self.points))
         for index, (period, value) in enumerate(self.points):
             x = self._x(plot, index)
-            painter.setPen(TEXT if value is not None else MISSING)
+            painter.setPen(self.colours.text if value is not None else self.colours.missing)
             month = period.label[:3] if slot >= metrics.horizontalAdvance("Mmm") + 4 else period.label[:1]
             painter.drawText(QRectF(x - slot / 2, plot.bottom() + 4, slot, metrics.height()),
                              Qt.AlignmentFlag.AlignHCenter, month)
             if index == 0 or period.month == 1:
-                painter.setPen(AXIS)
+                painter.setPen(self.colours.axis)
                 painter.drawText(QRectF(x - slot, plot.bottom() + 4 + metrics.height(), slot * 2, metrics.height()),
                                  Qt.AlignmentFlag.AlignHCenter, str(period.year))
 
     def _draw_line(self, painter: QPainter, plot: QRectF, top: float) -> None:
         known = self.known
-        painter.setPen(QPen(LINE, 2.5))
+        painter.setPen(QPen(self.colours.line, 2.5))
         for (i, a), (j, b) in itertools.pairwise(known):
             if j == i + 1:  # only neighbouring months: a month without a return breaks the line
                 painter.drawLine(QPointF(self._x(plot, i), self._y(plot, a, top)),
@@ -139,11 +160,11 @@ class TrendChart(QWidget):
         slot = plot.width() / max(1, len(self.points))
         for index, value in known:
             centre = QPointF(self._x(plot, index), self._y(plot, value, top))
-            painter.setPen(QPen(QColor("white"), 1.5))
-            painter.setBrush(LINE)
+            painter.setPen(QPen(self.colours.background, 1.5))
+            painter.setBrush(self.colours.line)
             painter.drawEllipse(centre, 4.5, 4.5)
             text = show_number(value)
             if metrics.horizontalAdvance(text) <= slot - 2:
-                painter.setPen(TEXT)
+                painter.setPen(self.colours.text)
                 painter.drawText(QRectF(centre.x() - slot / 2, centre.y() - metrics.height() - 6, slot,
                                         metrics.height()), Qt.AlignmentFlag.AlignHCenter, text)

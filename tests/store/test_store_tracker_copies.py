@@ -124,7 +124,7 @@ def test_our_own_submission_found_in_the_history_is_marked_accepted(store, care_
 
 
 def test_a_month_before_any_question_set_keeps_only_the_revision(store, care_home_values):
-    old = Period(2023, 1)
+    old = Period(2023, 1)  # the first question set is of July 2023
     kept = store.record_tracker_revision(HOME, old, tracker_copy(care_home_values, period="2023-01"))
     assert kept.period == old and store.get_return(HOME, old) is None
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ct_desktop.forms.catalogue import form_for
 from ct_desktop.models import AcceptedRevision, Location
 from ct_desktop.period import Period
 from ct_desktop.store import Store
@@ -55,19 +56,21 @@ COVID_ANSWERS = {"care_home": {"covid_vacc_direct": 20, "covid_vacc_agency": 1, 
                  "home_care": {"covid_vacc_staff": 18}}
 
 
-def with_covid(service_type: str, period: Period, values: dict) -> dict:
-    """The values with the COVID-19 answers added when the month is in a vaccination campaign."""
-    from ct_desktop.forms.catalogue import form_for
-
+def as_asked(service_type: str, period: Period, values: dict) -> dict:
+    """``values`` with the COVID-19 answers added where the question set of ``period`` asks them."""
     form = form_for(service_type, period)
-    if any(form.is_asked(form.field(key), period) for key in COVID_ANSWERS[service_type]):
-        return {**values, **COVID_ANSWERS[service_type]}
-    return dict(values)
+    return {**values, **{key: figure for key, figure in COVID_ANSWERS[service_type].items()
+                         if form.is_asked(form.field(key), period)}}
 
 
 def accept(store: Store, location_id: str, period: Period, values: dict, *, revision: int = 1, by: str = "AB",
            accepted_at: str = "2026-08-11T09:12:00+01:00") -> AcceptedRevision:
-    """Enter, submit, 'send' and record the tracker's acceptance, as the sync engine would."""
+    """Enter, submit, 'send' and record the tracker's acceptance, as the sync engine would.
+
+    In the months of a COVID-19 vaccination campaign the campaign's answers are added where ``values`` has none.
+    """
+    service_type = next(location.service_type for location in store.locations() if location.id == location_id)
+    values = {**as_asked(service_type, period, {}), **values}
     store.set_values(location_id, period, values, by)
     submission = store.submit(location_id, period, by, confirm_warnings=True)
     store.begin_attempt(submission.item.submission_id)

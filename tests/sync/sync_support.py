@@ -12,7 +12,7 @@ from pathlib import Path
 
 import requests
 from local_store import Clock
-from sample_returns import home_care_values, summer_care_home_values, with_covid
+from sample_returns import as_asked, home_care_values, summer_care_home_values
 
 from ct_desktop.models import Location, OutboxItem
 from ct_desktop.period import Period
@@ -67,9 +67,9 @@ def queue_summer_months(store: Store, locations: list[Location], months: list[Pe
     for location in locations:
         store.add_location(location)
         values = summer_care_home_values() if location.service_type == "care_home" else home_care_values()
-        for month in months:
-            answers = with_covid(location.service_type, month, values)
-            sent[(location.id, str(month))] = queue(store, location.id, month, answers).submission_id
+        for month in months:  # (April to June: a spring COVID-19 vaccination campaign asks its answers too)
+            asked = as_asked(location.service_type, month, values)
+            sent[(location.id, str(month))] = queue(store, location.id, month, asked).submission_id
     return sent
 
 

@@ -43,8 +43,8 @@ def test_working_offline_a_location_is_added_by_hand(qtbot, context, first_run):
     first_run.add_button.click()
     add = first_run.location_dialog
     assert add.isVisible()
-    assert [add.type_combo.itemText(i) for i in range(add.type_combo.count())] == ["Care home", "Home care",
-                                                                                  "Supported living"]
+    assert [add.type_combo.itemText(i) for i in range(add.type_combo.count())] == [
+        "Care home", "Home care", "Supported living"]
     add.id_edit.setText("1-101")
     add.name_edit.setText("Sunny Care")
     add.authority_edit.setText("Leeds")

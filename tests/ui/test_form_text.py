@@ -44,18 +44,21 @@ def test_requirement_notes_follow_the_definitions_and_the_answers_so_far():
     reasons = CARE.field("beds_unavailable_reasons")
     assert requirement(CARE, SEPTEMBER, CARE.field("beds_occupied"), {}).text == "Required."
     assert not requirement(CARE, SEPTEMBER, CARE.field("beds_occupied"), {}).note
-    # optional from June 2024; required before, when a bed is unavailable
-    assert requirement(CARE, SEPTEMBER, reasons, {"beds_vacant_unavailable": 2}).text == (
-        "Optional; only answered when “Vacant beds not available for admission” is more than 0.")
-    march_2024 = Period(2024, 3)
-    before = form_for("care_home", march_2024)
-    old_reasons = before.field("beds_unavailable_reasons")
-    assert requirement(before, march_2024, old_reasons, {}).text == (
-        "Required when “Vacant beds not available for admission” is more than 0.")
-    assert requirement(before, march_2024, old_reasons, {"beds_vacant_unavailable": 2}).text.startswith(
-        "Required now")
+    # Optional since June 2024, and only where a bed is unavailable.
+    optional = requirement(CARE, SEPTEMBER, reasons, {})
+    assert (optional.text, optional.marked) == (
+        "Optional, and only answered when “Vacant beds not available for admission” is more than 0.", False)
+    now = requirement(CARE, SEPTEMBER, reasons, {"beds_vacant_unavailable": 2})
+    assert (now.text.startswith("Optional: it can be answered"), now.marked) == (True, False)
     empty = requirement(CARE, SEPTEMBER, reasons, {"beds_vacant_unavailable": 0})
     assert (empty.text.startswith("Only answered when"), empty.marked) == (True, False)
+    # Required with any unavailable bed in the question set before it (July 2023 to May 2024).
+    march = Period(2024, 3)
+    older = form_for("care_home", march)
+    assert requirement(older, march, older.field("beds_unavailable_reasons"), {}).text == (
+        "Required when “Vacant beds not available for admission” is more than 0.")
+    assert requirement(older, march, older.field("beds_unavailable_reasons"),
+                       {"beds_vacant_unavailable": 2}).text.startswith("Required now")
     visa = requirement(CARE, SEPTEMBER, CARE.field("visa_direct_care"), {})
     assert visa.text == ("Required when the answer to “Does the organisation hold a sponsorship licence?” is "
                          "Yes.")
@@ -95,16 +98,16 @@ def test_what_each_question_and_the_summary_show():
     beds = present.row_messages(CARE, "beds_occupied", checked, {}, {"beds_occupied": ["too many"]})
     assert beds[0][0] == "error" and "add up to 55" in beds[0][1]
     assert beds[1] == ("tracker", "too many")
-    assert present.row_messages(CARE, "beds_max_capacity", checked, {}, {}) == [
-        ("related_error", "Part of an error shown under “Beds occupied”.")]
+    assert present.row_messages(CARE, "beds_max_capacity", checked, {}, {}) == []  # shown once, at occupied
+    assert present.related_severity("beds_max_capacity", checked) == "error"
     assert present.row_messages(CARE, "hours_agency", checked, {}, {}) == []  # "required" is for the summary
     entries = present.panel_entries(CARE, checked, {"covid_vacc_agency": "no good"})
     assert [(e.group, e.key) for e in entries] == [("fix", "covid_vacc_agency"), ("fix", "beds_occupied"),
                                                    ("answer", "hours_agency")]
     assert entries[2].text == "Hours worked by agency or bank staff"
     assert present.section_status(CARE.sections[0], checked, ()) == "Beds: 1 error"
-    assert present.section_status(CARE.sections[4], checked, ()) == "Hours worked: 1 to answer"
-    assert present.section_status(CARE.sections[6], checked, ()) == "Visiting: done"
+    assert present.section_status(CARE.sections[2], checked, ()) == "Hours worked: 1 to answer"
+    assert present.section_status(CARE.sections[4], checked, ()) == "Visiting: done"
 
 
 def test_ready_to_send_only_without_errors_and_with_warnings_confirmed():

@@ -6,15 +6,7 @@ import re
 
 import pytest
 from PySide6.QtGui import QColor
-from sample_returns import (
-    CARE_HOME,
-    HOME_CARE,
-    accept,
-    care_home_values,
-    home_care_values,
-    summer_care_home_values,
-    with_covid,
-)
+from sample_returns import CARE_HOME, HOME_CARE, accept, care_home_values, home_care_values, summer_care_home_values
 
 from ct_desktop.forms.catalogue import default_catalogue
 from ct_desktop.models import AcceptedRevision
@@ -77,7 +69,7 @@ def test_the_trend_shows_twelve_months_with_gaps_and_a_summary(context, view):
         values = care_home_values() if month <= 3 else summer_care_home_values()  # flu asked to March
         values["beds_vacant_accepting"] = month % 3
         values["beds_occupied"] = 35 + 2 - month % 3
-        accept(context.store, "1-101", Period(2026, month), with_covid("care_home", Period(2026, month), values))
+        accept(context.store, "1-101", Period(2026, month), values)
     view.set_return("1-101", SEPTEMBER)
     points = view.chart.points
     assert len(points) == 12 and points[0][0] == Period(2025, 10) and points[-1][0] == SEPTEMBER

@@ -7,15 +7,7 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
-from sample_returns import (
-    CARE_HOME,
-    HOME_CARE,
-    accept,
-    care_home_values,
-    home_care_values,
-    summer_care_home_values,
-    with_covid,
-)
+from sample_returns import CARE_HOME, HOME_CARE, accept, care_home_values, home_care_values, summer_care_home_values
 
 from ct_desktop.collection_window import LONDON
 from ct_desktop.models import Location, ReturnState
@@ -91,8 +83,7 @@ def test_the_month_picker_goes_back_for_a_late_return_but_not_past_this_month(qt
 
 def test_no_changes_shows_what_it_sends_asks_to_confirm_then_queues(qtbot, context, clock, view):
     clock.moment = dt.datetime(2026, 7, 9, 10, 0, tzinfo=LONDON)
-    accept(context.store, "1-101", JUNE, with_covid("care_home", JUNE, summer_care_home_values()),
-           accepted_at="2026-06-10T09:00:00+01:00")
+    accept(context.store, "1-101", JUNE, summer_care_home_values(), accepted_at="2026-06-10T09:00:00+01:00")
     view.picker.set_period(JULY)
     card = view.cards["1-101"]
     assert card.badge.text() == "Not started"

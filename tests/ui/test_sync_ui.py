@@ -67,7 +67,7 @@ def test_f5_sends_the_outbox_and_the_home_view_shows_accepted(qtbot, context, tr
         queue_september(context)
         window = open_window(qtbot, context)
         assert window.home.cards["1-101"].badge.text() == "Queued to send"
-        assert "1 queued" in window.sync_widget.text.text()
+        assert "1 waiting to send" in window.sync_widget.text.text()
 
         with qtbot.waitSignal(context.events.sync_finished, timeout=SYNC_TIMEOUT) as finished:
             qtbot.keyClick(window, Qt.Key.Key_F5)
@@ -112,10 +112,18 @@ def test_with_the_tracker_stopped_it_shows_offline_and_keeps_the_return_queued(q
         window.sync_widget.send_button.click()
     assert finished.args[0].offline
     assert window.sync.status.connection == OFFLINE
-    assert window.sync_widget.text.text().startswith("Offline · 1 queued, will try again")
+    assert window.sync_widget.text.text().startswith("Offline · 1 waiting to send when the tracker can be reached")
     assert window.sync.retry.isActive()  # no reachability backend here: a shorter retry timer instead
     assert window.home.cards["1-101"].badge.text() == "Queued to send"
     assert len(context.store.outbox_items()) == 1
+    # Offline is normal: what waits for the network is no problem, and a failed try is no "last sync".
+    with qtbot.waitSignal(context.events.sync_finished, timeout=SYNC_TIMEOUT):
+        window.sync_widget.send_button.click()  # a second try that fails too
+    [item] = context.store.outbox_items()
+    assert item.attempts >= 1 and item.last_error
+    assert window.sync.status.problems == ()
+    assert window.sync_widget.problems_button.isHidden()
+    assert "last sync" not in window.sync_widget.text.text()
     window.close()
 
 
@@ -203,7 +211,7 @@ def test_not_connected_says_so_and_offers_to_connect(qtbot, context):
     window = open_window(qtbot, context)
     qtbot.keyClick(window, Qt.Key.Key_F5)
     assert window.sync.status.connection == NOT_CONNECTED
-    assert window.sync_widget.text.text() == "Not connected to a tracker · 1 queued"
+    assert window.sync_widget.text.text() == "Not connected to a tracker · 1 waiting to send"
     assert not window.sync_widget.send_button.isEnabled()
     assert not window.sync_widget.connect_button.isHidden()
     window.sync_widget.connect_button.click()
@@ -236,8 +244,9 @@ def test_a_set_aside_item_is_listed_as_a_problem_that_opens_its_return(qtbot, co
 
 
 def test_status_words_for_each_state():
-    assert status_words(SyncStatus(connection=NOT_CONNECTED)) == "Not connected to a tracker · nothing queued"
+    assert status_words(SyncStatus(connection=NOT_CONNECTED)) == "Not connected to a tracker · nothing waiting to send"
     assert status_words(SyncStatus(connection=ONLINE)) == "Online · all sent"
-    assert status_words(SyncStatus(connection=OFFLINE, queued=2)) == "Offline · 2 queued, will try again"
+    assert status_words(SyncStatus(connection=OFFLINE, queued=2)) == \
+        "Offline · 2 waiting to send when the tracker can be reached"
     assert status_words(SyncStatus(running=True, detail="Sending 1-101 September 2026 (1 of 2)")) == \
         "Sending… Sending 1-101 September 2026 (1 of 2)"

@@ -117,10 +117,8 @@ def test_the_minimum_size_fits_a_1024_by_600_screen(window):
     assert window.minimumWidth() <= 1024 and window.minimumHeight() <= 600
 
 
-@pytest.mark.parametrize("size", [(1024, 600), (1366, 768)])
-def test_the_conflict_view_has_no_overlaps_or_cut_text(qtbot, context, window, size):
-    from ct_desktop.ui.conflict_view import ConflictView
-
+def conflict_over_one_answer(context) -> None:
+    """September sent, and the tracker's copy differs from it in one answer."""
     values = care_home_values()
     context.store.set_values(CARE_HOME.id, SEPTEMBER, values, "AB")
     submission = context.store.submit(CARE_HOME.id, SEPTEMBER, "AB", confirm_warnings=True)
@@ -129,6 +127,13 @@ def test_the_conflict_view_has_no_overlaps_or_cut_text(qtbot, context, window, s
     context.store.mark_conflict(submission.item.submission_id, {"revision": 2, "values": theirs, "not_known": [],
                                                                  "reviewed_by": "XY", "form_version": "2025.1",
                                                                  "reviewed_at": "2026-09-09T08:00:00+01:00"})
+
+
+@pytest.mark.parametrize("size", [(1024, 600), (1366, 768)])
+def test_the_conflict_view_has_no_overlaps_or_cut_text(qtbot, context, window, size):
+    from ct_desktop.ui.conflict_view import ConflictView
+
+    conflict_over_one_answer(context)
     window.open_return(CARE_HOME.id, SEPTEMBER)
     assert isinstance(window.page, ConflictView)
     show_at(qtbot, window, size)
@@ -164,14 +169,7 @@ def test_a_small_screen_gets_the_whole_screen_even_without_a_window_manager(qtbo
 
 
 def test_one_differing_answer_is_said_in_the_singular(qtbot, context, window):
-    values = care_home_values()
-    context.store.set_values(CARE_HOME.id, SEPTEMBER, values, "AB")
-    submission = context.store.submit(CARE_HOME.id, SEPTEMBER, "AB", confirm_warnings=True)
-    context.store.begin_attempt(submission.item.submission_id)
-    theirs = {**values, "beds_occupied": values["beds_occupied"] - 1}
-    context.store.mark_conflict(submission.item.submission_id, {"revision": 2, "values": theirs, "not_known": [],
-                                                                 "reviewed_by": "XY", "form_version": "2025.1",
-                                                                 "reviewed_at": "2026-09-09T08:00:00+01:00"})
+    conflict_over_one_answer(context)
     window.open_return(CARE_HOME.id, SEPTEMBER)
     text = window.page.explanation.text()
     assert "(1 answer differs)" in text and "answer differ)" not in text
