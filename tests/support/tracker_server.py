@@ -85,7 +85,7 @@ def submission_body(values: Mapping[str, Any], *, base: int | None = None, **cha
         "no_changes": False,
         "reviewed_by": "Amy Brown",
         "reviewed_at": "2026-09-10T09:30:00+01:00",
-        "form_version": "2025.1",
+        "form_version": "2024.06",
     }
     body.update(changes)
     return body
