@@ -169,7 +169,7 @@ def test_first_revision_is_201_with_a_receipt_and_reads_back_exactly(rose):
     assert stored == {
         "location_id": "1-101", "period": "2026-09", "revision": 1, "values": CARE_HOME_SEPTEMBER,
         "not_known": [], "no_changes": False, "reviewed_by": "Amy Brown",
-        "reviewed_at": "2026-09-10T09:30:00+01:00", "form_version": "2025.1",
+        "reviewed_at": "2026-09-10T09:30:00+01:00", "form_version": "2024.06",
         "accepted_at": receipt["accepted_at"], "receipt": receipt["receipt"], "submission_id": body["submission_id"],
     }
 
