@@ -36,6 +36,7 @@ os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), os.environ.g
 
 # The modules beside this one, and ct_desktop through them, are found through the path set just above.
 import csv_bench  # noqa: E402
+import entry_keys  # noqa: E402
 import startup  # noqa: E402
 import store_bench  # noqa: E402
 import sync_bench  # noqa: E402
@@ -130,6 +131,8 @@ def run_all(plan: Plan, work: Path) -> dict[str, object]:
     results["csv_duplicates"] = step(f"import-csv of {plan.csv_duplicate_rows:,} repeated rows",
                                      lambda: csv_bench.time_import_duplicates(work / "csv",
                                                                               plan.csv_duplicate_rows))
+    results["entry_keys"] = step("a whole care home return typed from the keyboard in the real form",
+                                 lambda: entry_keys.count_entry_keys(work / "entry-keys"))
     return results
 
 

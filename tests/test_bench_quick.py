@@ -15,7 +15,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 MEASURES = {"cold_start_bare", "cold_start_qt_window", "cold_start_app", "field_edit", "no_changes",
-            "store_open_ms_small", "store_open_ms_large", "sync", "peak_memory", "import_csv_duplicates"}
+            "store_open_ms_small", "store_open_ms_large", "sync", "peak_memory", "import_csv_duplicates",
+            "entry_extra_keys_care_home"}
 
 
 @pytest.mark.slow
@@ -33,3 +34,5 @@ def test_quick_benchmark_reports_every_measure(tmp_path):
     duplicates = measures["import_csv_duplicates"]["figures"]
     assert duplicates["rows"] == 5000 and duplicates["output_bytes"] > 0
     assert "import_csv_100000_duplicates_s" in duplicates
+    typed = measures["entry_extra_keys_care_home"]["figures"]
+    assert typed["saved_as_typed"] and typed["answers"] == 33
