@@ -6,10 +6,13 @@ Stored under the service ``ct-desktop`` with the tracker URL as the user name, s
 
 from __future__ import annotations
 
+import logging
 import sys
 
 import keyring
 from keyring.errors import KeyringError, NoKeyringError, PasswordDeleteError
+
+log = logging.getLogger(__name__)
 
 SERVICE = "ct-desktop"
 
@@ -60,7 +63,13 @@ def keyring_problem(backend: object | None = None) -> str | None:
 
 
 def _unavailable(exc: Exception) -> CredentialsUnavailable:
-    return CredentialsUnavailable(f"no keyring to keep the tracker token safely: {what_to_install()} ({exc})")
+    log.warning("no keyring: %s", exc)  # the library's own words go to the log, not to the person
+    return CredentialsUnavailable(f"no keyring to keep the tracker token safely: {what_to_install()}")
+
+
+def _refused(what: str, exc: Exception) -> CredentialsUnavailable:
+    log.warning("keyring error (%s): %s: %s", what, type(exc).__name__, exc)
+    return CredentialsUnavailable(f"the keyring {what} (it may be locked: unlock it and try again)")
 
 
 def save_token(tracker_url: str, token: str) -> None:
@@ -75,7 +84,7 @@ def save_token(tracker_url: str, token: str) -> None:
     except NoKeyringError as exc:
         raise _unavailable(exc) from exc
     except KeyringError as exc:
-        raise CredentialsUnavailable(f"the keyring refused to keep the token: {exc}") from exc
+        raise _refused("refused to keep the token", exc) from exc
 
 
 def load_token(tracker_url: str) -> str | None:
@@ -91,7 +100,7 @@ def load_token(tracker_url: str) -> str | None:
     except NoKeyringError:
         return None
     except KeyringError as exc:
-        raise CredentialsUnavailable(f"the keyring could not be read: {exc}") from exc
+        raise _refused("could not be read", exc) from exc
 
 
 def clear_token(tracker_url: str) -> None:
@@ -101,4 +110,4 @@ def clear_token(tracker_url: str) -> None:
     except (PasswordDeleteError, NoKeyringError):
         pass
     except KeyringError as exc:
-        raise CredentialsUnavailable(f"the keyring could not forget the token: {exc}") from exc
+        raise _refused("could not forget the token", exc) from exc

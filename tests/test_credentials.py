@@ -36,3 +36,23 @@ def test_no_keyring_backend_gives_a_clear_message_naming_what_to_install():
         save_token(URL, "secret")
     assert load_token(URL) is None
     clear_token(URL)
+
+
+def test_a_keyring_that_fails_says_what_to_do_in_plain_words_not_the_librarys(monkeypatch):
+    from keyring.errors import KeyringError, NoKeyringError
+
+    def locked(*_args):
+        raise KeyringError("org.freedesktop.DBus.Error.ServiceUnknown: The name is not activatable")
+
+    def absent(*_args):
+        raise NoKeyringError("No recommended backend was available. Install a recommended 3rd party backend")
+
+    monkeypatch.setattr(keyring, "set_password", locked)
+    with pytest.raises(CredentialsUnavailable) as refused:
+        save_token(URL, "secret")
+    assert "DBus" not in str(refused.value) and "it may be locked" in str(refused.value)
+    monkeypatch.setattr(keyring, "set_password", absent)
+    with pytest.raises(CredentialsUnavailable) as missing:
+        save_token(URL, "secret")
+    assert "recommended backend" not in str(missing.value)
+    assert str(missing.value).startswith("no keyring to keep the tracker token safely: ")

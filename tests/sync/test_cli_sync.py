@@ -154,8 +154,9 @@ def test_disconnect_with_a_locked_keyring_says_the_token_is_still_kept(capsys, m
     keyring.set_keyring(LockedKeyring())
     code, out, err = run(capsys, monkeypatch, "disconnect")
     assert (code, out) == (2, "")
-    assert err == ("ct-desktop: the keyring could not forget the token: the collection is locked; the token is "
-                   "still kept: unlock the keyring and run ct-desktop disconnect again\n")
+    # The keyring library's own words ("the collection is locked") go to the log, not to the person.
+    assert err == ("ct-desktop: the keyring could not forget the token (it may be locked: unlock it and try again); "
+                   "the token is still kept: unlock the keyring and run ct-desktop disconnect again\n")
     assert load_token(connected.url) == connected.token
 
 
