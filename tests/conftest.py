@@ -63,3 +63,17 @@ def store(isolated_data_dir, clock) -> Store:
     opened = open_with_sample_locations(isolated_data_dir, clock)
     yield opened
     opened.close()
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """Where a test's reference tracker keeps its database."""
+    return tmp_path / "tracker.db"
+
+
+@pytest.fixture
+def token(db_path: Path) -> str:
+    """The token of a provider on that tracker with one care home, 1-101."""
+    from tracker_server import add_provider  # the tracker's modules only for the tests that use one
+
+    return add_provider(db_path, "Rose Care", {"1-101": "care_home"})

@@ -51,11 +51,6 @@ class Client:
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "tracker.db"
-
-
-@pytest.fixture
 def tokens(db_path: Path) -> dict[str, str]:
     return {
         "rose": add_provider(db_path, "Rose Care", {"1-101": "care_home", "1-102": "home_care"}),

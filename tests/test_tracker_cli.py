@@ -23,11 +23,6 @@ ROSE_HOUSE = "1-101:Rose House:care_home:Leeds:Yorkshire and the Humber"
 ROSE_AT_HOME = "1-102:Rose at Home:home_care"
 
 
-@pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "tracker.db"
-
-
 def add_rose(db_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
     code = cli.main(["add-provider", "Rose Care", "--location", ROSE_HOUSE, "--location", ROSE_AT_HOME,
                      "--db", str(db_path)])

@@ -5,13 +5,12 @@ from __future__ import annotations
 import sqlite3
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 from sample_returns import care_home_values
-from tracker_server import API, add_provider, running_tracker, serving, submission_body
+from tracker_server import API, running_tracker, serving, submission_body
 
 from ct_tracker.app import create_app
 from ct_tracker.database import CONFLICT, CREATED, REPLAYED, TrackerDatabase
@@ -20,16 +19,6 @@ from ct_tracker.submission import Submission
 CARE_HOME_SEPTEMBER = care_home_values()
 SENDERS = 8
 RETURN_PATH = f"{API}/locations/1-101/returns/2026-09"
-
-
-@pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "tracker.db"
-
-
-@pytest.fixture
-def token(db_path: Path) -> str:
-    return add_provider(db_path, "Rose Care", {"1-101": "care_home"})
 
 
 def put_all_at_once(url: str, token: str, bodies: list[dict[str, Any]]) -> list[requests.Response]:

@@ -25,16 +25,6 @@ RETURN_PATH = f"{API}/locations/1-101/returns/2026-09"
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "tracker.db"
-
-
-@pytest.fixture
-def token(db_path: Path) -> str:
-    return add_provider(db_path, "Rose Care", {"1-101": "care_home"})
-
-
-@pytest.fixture
 def port(db_path: Path, token: str) -> Iterator[int]:
     with running_tracker(db_path) as url:
         yield int(url.rsplit(":", 1)[1])

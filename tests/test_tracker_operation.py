@@ -21,11 +21,6 @@ RETURN_PATH = f"{API}/locations/1-101/returns/2026-09"
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "tracker.db"
-
-
-@pytest.fixture
 def tokens(db_path: Path) -> dict[str, str]:
     return {"rose": add_provider(db_path, "Rose Care", {"1-101": "care_home"}),
             "oak": add_provider(db_path, "Oak Care", {"2-201": "care_home"})}
