@@ -38,6 +38,7 @@ os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), os.environ.g
 import csv_bench  # noqa: E402
 import entry_keys  # noqa: E402
 import startup  # noqa: E402
+import status_bench  # noqa: E402
 import store_bench  # noqa: E402
 import sync_bench  # noqa: E402
 from report import table, write_json  # noqa: E402
@@ -63,12 +64,16 @@ class Plan:
     opens: int  # timed opens of the store, of each file
     large_file_mb: int
     csv_duplicate_rows: int  # rows of one location and month in the file given to import-csv
+    status_locations: int  # the care group whose status is read, with ...
+    status_queued: int  # ... this many returns waiting in the outbox
 
 
 FULL = Plan(start_runs=5, app_locations=20, memory_runs=3, memory_locations=200, edits=500,
-            no_changes_locations=200, sync_locations=100, opens=50, large_file_mb=64, csv_duplicate_rows=100_000)
+            no_changes_locations=200, sync_locations=100, opens=50, large_file_mb=64, csv_duplicate_rows=100_000,
+            status_locations=2000, status_queued=10_000)
 QUICK = Plan(start_runs=2, app_locations=20, memory_runs=1, memory_locations=200, edits=100,
-             no_changes_locations=50, sync_locations=10, opens=20, large_file_mb=16, csv_duplicate_rows=5_000)
+             no_changes_locations=50, sync_locations=10, opens=20, large_file_mb=16, csv_duplicate_rows=5_000,
+             status_locations=200, status_queued=1000)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -131,6 +136,9 @@ def run_all(plan: Plan, work: Path) -> dict[str, object]:
     results["csv_duplicates"] = step(f"import-csv of {plan.csv_duplicate_rows:,} repeated rows",
                                      lambda: csv_bench.time_import_duplicates(work / "csv",
                                                                               plan.csv_duplicate_rows))
+    results["status"] = step(f"status of {plan.status_locations:,} locations with {plan.status_queued:,} queued",
+                             lambda: status_bench.time_status(work / "status", plan.status_locations,
+                                                              plan.status_queued))
     results["entry_keys"] = step("a whole care home return typed from the keyboard in the real form",
                                  lambda: entry_keys.count_entry_keys(work / "entry-keys"))
     return results

@@ -14,13 +14,14 @@ import dataclasses
 import sqlite3
 import statistics
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from report import BenchError
 from seed import BY, accept, add_care_homes, care_home_values
 
 from ct_desktop.period import Period
-from ct_desktop.store import open_store
+from ct_desktop.store import Store, open_store
 from ct_desktop.store.database import run_full_check
 
 # A fixed pair of months, both in the flu season, so that the benchmark is the same whatever day it
@@ -33,9 +34,11 @@ EDITED_FIELD = "beds_occupied"
 
 @dataclasses.dataclass(frozen=True)
 class EditTimes:
-    """Seconds per committed edit."""
+    """Seconds per committed edit; per bare SQLite commit on the same disk, taken in turns with them; statements."""
 
     seconds: list[float]
+    floor_seconds: list[float]
+    statements: int  # SQL statements of one edit, BEGIN and COMMIT included
 
     @property
     def median(self) -> float:
@@ -44,6 +47,15 @@ class EditTimes:
     @property
     def p99(self) -> float:
         return percentile(self.seconds, 99)
+
+    @property
+    def floor_median(self) -> float:
+        return statistics.median(self.floor_seconds)
+
+    @property
+    def over_floor(self) -> float:
+        """The median edit over the median bare commit: what the store adds to what the disk costs."""
+        return self.median / self.floor_median
 
 
 def percentile(samples: list[float], pct: int) -> float:
@@ -55,20 +67,61 @@ def time_field_edits(folder: Path, edits: int) -> EditTimes:
     """``edits`` edits of one answer of a complete care home return, each committed, each timed.
 
     The value alternates, so that every call is a real change (an answer row and a history row
-    written), never the no-op of saving the same value again.
+    written), never the no-op of saving the same value again. Between edits, a bare SQLite commit of one
+    changed row (WAL, synchronous=FULL, as the store's) in a file beside the store's is timed: the floor
+    that the disk itself sets, measured in the same moments as the edits.
     """
-    with open_store(folder) as store:
+    with open_store(folder) as store, _BareFile(folder / "floor.db") as floor:
         location = add_care_homes(store, 1)[0]
         values = care_home_values(EDIT_PERIOD)
         store.set_values(location, EDIT_PERIOD, values, BY)
         first = values[EDITED_FIELD]
-        seconds = []
+        statements = _statements_of(store, lambda: store.set_value(location, EDIT_PERIOD, EDITED_FIELD,
+                                                                    first - 1, BY))
+        seconds, floor_seconds = [], []
         for number in range(edits):
-            answer = first - 1 if number % 2 == 0 else first
+            answer = first if number % 2 == 0 else first - 1
             began = time.perf_counter()
             store.set_value(location, EDIT_PERIOD, EDITED_FIELD, answer, BY)
             seconds.append(time.perf_counter() - began)
-    return EditTimes(seconds)
+            floor_seconds.append(floor.commit(number))
+    return EditTimes(seconds, floor_seconds, statements)
+
+
+class _BareFile:
+    """A one-table SQLite file with the store's journal settings, and nothing of the store."""
+
+    def __init__(self, path: Path) -> None:
+        self.connection = sqlite3.connect(path, isolation_level=None)
+        self.connection.execute("PRAGMA journal_mode = WAL")
+        self.connection.execute("PRAGMA synchronous = FULL")
+        self.connection.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, value TEXT)")
+        self.connection.execute("INSERT INTO t VALUES (1, '0')")
+
+    def commit(self, number: int) -> float:
+        """Seconds for one transaction that changes one row."""
+        began = time.perf_counter()
+        self.connection.execute("BEGIN IMMEDIATE")
+        self.connection.execute("UPDATE t SET value = ? WHERE id = 1", [str(number)])
+        self.connection.execute("COMMIT")
+        return time.perf_counter() - began
+
+    def __enter__(self) -> _BareFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.connection.close()
+
+
+def _statements_of(store: Store, edit: Callable[[], object]) -> int:
+    statements: list[str] = []
+    connection = store._db.conn  # the store's own connection: what one edit asks of SQLite
+    connection.set_trace_callback(statements.append)
+    try:
+        edit()
+    finally:
+        connection.set_trace_callback(None)
+    return len(statements)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -12,6 +12,7 @@ from ct_desktop.collection_window import collection_window, now_london, status_t
 from ct_desktop.forms.model import count_text
 from ct_desktop.period import Period, describe_day
 from ct_desktop.store import Store
+from ct_desktop.store.overview import LocationMonth
 
 NOT_STARTED = "not_started"
 
@@ -52,25 +53,24 @@ def run(args: argparse.Namespace) -> int:
 
 def status_rows(store: Store, period: Period, due: dt.date, days_left: int | None) -> list[dict[str, Any]]:
     """One JSON-ready row per location for the month (the due date is the same for all: the window's)."""
+    lines = store.month_overview(period)
     rows = []
     for location in store.locations():
-        draft = store.get_return(location.id, period)
-        last = store.last_accepted(location.id)
-        items = store.outbox_items(location.id)
-        set_aside = [item for item in items if item.set_aside_reason]
+        # A location added by another process since the overview was read: nothing of it yet.
+        line = lines.get(location.id) or LocationMonth.nothing_yet(location.id)
         rows.append({
             "id": location.id,
             "name": location.name,
             "service_type": location.service_type,
-            "state": str(draft.state) if draft else NOT_STARTED,
+            "state": str(line.state) if line.state else NOT_STARTED,
             "due": due.isoformat(),
             "days_left": days_left,
-            "updated_at": _iso(draft.updated_at) if draft else None,
-            "last_accepted": str(last.period) if last else None,
-            "last_accepted_revision": last.revision if last else None,
-            "outbox": len(items),
-            "set_aside": len(set_aside),
-            "last_error": next((item.last_error for item in reversed(items) if item.last_error), None),
+            "updated_at": _iso(line.updated_at),
+            "last_accepted": str(line.last_accepted) if line.last_accepted else None,
+            "last_accepted_revision": line.last_accepted_revision,
+            "outbox": line.outbox,
+            "set_aside": line.set_aside,
+            "last_error": line.last_error,
         })
     return rows
 

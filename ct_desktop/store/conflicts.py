@@ -55,7 +55,7 @@ def resolve_conflict(
         edits = pending_edits(db, row, form, taken)
         write_edits(db, row, form, edits, by, now)
         add_history(db, row["id"], now, by, HistoryAction.RESOLVED, _decision(row, form, [e[0] for e in edits], by))
-        db["returns"].update(row["id"], {"state": str(ReturnState.DRAFT), "server_copy": None,
+        db.update("returns", row["id"], {"state": str(ReturnState.DRAFT), "server_copy": None,
                                          "updated_at": utc_text(now)})
         draft = draft_from_row(db, find_return_row(db, location.id, period))  # type: ignore[arg-type]
     return EditResult(draft=draft, changes=tuple(change for _, _, change in edits))

@@ -57,9 +57,10 @@ if TYPE_CHECKING:
 class Database:
     """An open database file: queries straight on its sqlite3 connection, tables through sqlite-utils.
 
-    ``db["returns"].update(...)`` and the like are sqlite-utils tables over the same connection (and so
-    in the same transactions); sqlite-utils itself is loaded when a table is first asked for, not on
-    opening, because showing the saved returns (the app's start, ``status``) only reads.
+    Everyday writes (``insert``, ``update``, ``upsert``) are one plain statement each: an edit must cost
+    a handful of statements, and sqlite-utils reads the schema again on every call of its own. The
+    migrations create tables through sqlite-utils (``db["returns"].create(...)``), over the same connection
+    and so in the same transactions; it is loaded when a table is first asked for, not on opening.
     """
 
     def __init__(self, conn: sqlite3.Connection) -> None:
@@ -76,6 +77,34 @@ class Database:
         names = [column[0] for column in cursor.description]
         for row in cursor:
             yield dict(zip(names, row, strict=True))
+
+    def insert(self, table: str, row: Mapping[str, Any]) -> int:
+        """Insert one row (column name to value); its rowid. One statement, no look at the schema."""
+        names = ", ".join(f'"{name}"' for name in row)
+        marks = ", ".join("?" for _ in row)
+        cursor = self.conn.execute(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', list(row.values()))
+        return int(cursor.lastrowid or 0)
+
+    def update(self, table: str, key: Any, changes: Mapping[str, Any], key_column: str = "id") -> None:
+        """Change some columns of the row whose ``key_column`` is ``key``; StoreError when there is no such row."""
+        if not changes:
+            return
+        columns = ", ".join(f'"{name}" = ?' for name in changes)
+        cursor = self.conn.execute(f'UPDATE "{table}" SET {columns} WHERE "{key_column}" = ?',
+                                   [*changes.values(), key])
+        if cursor.rowcount == 0:
+            raise StoreError(f"no row {key!r} in {table} to change")
+
+    def upsert(self, table: str, row: Mapping[str, Any], key_columns: Sequence[str]) -> None:
+        """Insert the row, or change the other columns of the row with the same ``key_columns``."""
+        names = ", ".join(f'"{name}"' for name in row)
+        marks = ", ".join("?" for _ in row)
+        keys = ", ".join(f'"{name}"' for name in key_columns)
+        others = [name for name in row if name not in key_columns]
+        action = ("DO UPDATE SET " + ", ".join(f'"{name}" = excluded."{name}"' for name in others)
+                  if others else "DO NOTHING")
+        self.conn.execute(f'INSERT INTO "{table}" ({names}) VALUES ({marks}) ON CONFLICT ({keys}) {action}',
+                          list(row.values()))
 
     def table_names(self) -> list[str]:
         """The names of the tables in the file."""

@@ -212,9 +212,9 @@ def queue(
                             base_revision=row["base_revision"], no_changes=no_changes, reviewed_by=by,
                             reviewed_at=reviewed_at)
     stamp = utc_text(now)
-    db["returns"].update(row["id"], {"state": str(ReturnState.READY), "form_version": form.version,
+    db.update("returns", row["id"], {"state": str(ReturnState.READY), "form_version": form.version,
                                      "updated_at": stamp})
-    db["outbox"].insert({
+    db.insert("outbox", {
         "submission_id": submission_id,
         "return_id": row["id"],
         "payload": to_json(payload),
@@ -224,7 +224,7 @@ def queue(
         "in_flight": 0,
         "next_attempt_at": stamp,
     })
-    db["returns"].update(row["id"], {
+    db.update("returns", row["id"], {
         "state": str(ReturnState.QUEUED),
         "submission_id": submission_id,
         "no_changes": int(no_changes),

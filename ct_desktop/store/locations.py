@@ -31,7 +31,7 @@ def add_location(db: Database, location: Location, now: dt.datetime) -> Location
             raise StoreError(
                 f"location {location.id} is already added, as '{existing.name}' ({existing.service_type})"
             )
-        db["locations"].insert({**location.as_dict(), "added_at": utc_text(now)})
+        db.insert("locations", {**location.as_dict(), "added_at": utc_text(now)})
     return location
 
 
@@ -71,7 +71,7 @@ def upsert_location(db: Database, location: Location, now: dt.datetime) -> Locat
     with writing(db):
         existing = find_location(db, location.id)
         if existing is None:
-            db["locations"].insert({**location.as_dict(), "added_at": utc_text(now)})
+            db.insert("locations", {**location.as_dict(), "added_at": utc_text(now)})
             return LocationUpsert(location, ADDED)
         kept = None
         service_type = location.service_type
@@ -81,7 +81,7 @@ def upsert_location(db: Database, location: Location, now: dt.datetime) -> Locat
                    "local_authority": location.local_authority, "region": location.region}
         if all(getattr(existing, key) == value for key, value in changes.items()):
             return LocationUpsert(existing, UNCHANGED, kept)
-        db["locations"].update(location.id, changes)
+        db.update("locations", location.id, changes)
         return LocationUpsert(find_location(db, location.id), UPDATED, kept)  # type: ignore[arg-type]
 
 

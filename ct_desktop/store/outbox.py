@@ -82,7 +82,7 @@ def begin_attempt(db: Database, submission_id: str, now: dt.datetime, tracker_ur
                 raise WrongTracker(f"submission {submission_id} is for the tracker at {row['tracker_url']}, "
                                    f"not {tracker_url}; it is not sent")
             changes["tracker_url"] = tracker_url
-        db["outbox"].update(row["id"], changes)
+        db.update("outbox", row["id"], changes)
         return item_by_submission(db, submission_id)  # type: ignore[return-value]
 
 
@@ -97,7 +97,7 @@ def record_attempt_failure(
     with writing(db):
         row = _row(db, submission_id)
         attempts = row["attempts"] if row["in_flight"] else row["attempts"] + 1
-        db["outbox"].update(row["id"], {"attempts": attempts, "in_flight": 0, "last_error": error,
+        db.update("outbox", row["id"], {"attempts": attempts, "in_flight": 0, "last_error": error,
                                         "next_attempt_at": utc_text(next_attempt_at),
                                         "tracker_answers": row["tracker_answers"] + (1 if answered else 0)})
         return item_by_submission(db, submission_id)  # type: ignore[return-value]
@@ -119,7 +119,7 @@ def retry_set_aside(db: Database, submission_id: str, by: str, now: dt.datetime)
         row = _row(db, submission_id)
         if row["set_aside_reason"] is None:
             raise StoreError("it is not set aside: it is sent with the next sync")
-        db["outbox"].update(row["id"], {"set_aside_reason": None, "set_aside_at": None, "tracker_answers": 0,
+        db.update("outbox", row["id"], {"set_aside_reason": None, "set_aside_at": None, "tracker_answers": 0,
                                         "next_attempt_at": utc_text(now)})
         add_history(db, row["return_id"], now, by, HistoryAction.RETRIED,
                     f"submission {submission_id[:8]} taken back into the outbox, to send again "
@@ -139,7 +139,7 @@ def dismiss_set_aside(db: Database, submission_id: str, by: str, now: dt.datetim
         ret = _return_row(db, row["return_id"])
         db.execute("DELETE FROM outbox WHERE id = ?", [row["id"]])
         if ret["submission_id"] == submission_id:
-            db["returns"].update(ret["id"], {"state": str(ReturnState.DRAFT), "submission_id": None,
+            db.update("returns", ret["id"], {"state": str(ReturnState.DRAFT), "submission_id": None,
                                              "updated_at": utc_text(now)})
         reached = (" It may have reached the tracker: if so, the tracker says so when the return is sent again."
                    if row["attempts"] else "")
@@ -153,7 +153,7 @@ def set_aside(db: Database, submission_id: str, reason: str, now: dt.datetime) -
     """Stop sending an item that cannot succeed as it is; it stays visible with its reason and blocks nothing."""
     with writing(db):
         row = _row(db, submission_id)
-        db["outbox"].update(row["id"], {"set_aside_reason": reason, "set_aside_at": utc_text(now), "in_flight": 0})
+        db.update("outbox", row["id"], {"set_aside_reason": reason, "set_aside_at": utc_text(now), "in_flight": 0})
         add_history(db, row["return_id"], now, SYNC, HistoryAction.SET_ASIDE,
                     f"submission {submission_id[:8]} set aside: {reason}")
         return item_by_submission(db, submission_id)  # type: ignore[return-value]
@@ -177,7 +177,7 @@ def mark_accepted(
             return done
         row = _row(db, submission_id)
         ret = _return_row(db, row["return_id"])
-        db["receipts"].insert({
+        db.insert("receipts", {
             "location_id": ret["location_id"], "period": ret["period"], "revision": revision,
             "submission_id": submission_id, "accepted_at": accepted_at, "receipt": receipt,
             "payload": row["payload"], "recorded_at": utc_text(now), "tracker_url": row["tracker_url"],
@@ -185,7 +185,7 @@ def mark_accepted(
         db.execute("DELETE FROM outbox WHERE id = ?", [row["id"]])
         detail = f"accepted by the tracker as revision {revision} (receipt {receipt})"
         if ret["submission_id"] == submission_id:
-            db["returns"].update(ret["id"], {"state": str(ReturnState.ACCEPTED), "submission_id": None,
+            db.update("returns", ret["id"], {"state": str(ReturnState.ACCEPTED), "submission_id": None,
                                              "base_revision": revision, "tracker_messages": None,
                                              "server_copy": None, "updated_at": utc_text(now)})
         else:
@@ -206,11 +206,11 @@ def mark_rejected(
         ret = _return_row(db, row["return_id"])
         db.execute("DELETE FROM outbox WHERE id = ?", [row["id"]])
         if ret["submission_id"] == submission_id:
-            db["returns"].update(ret["id"], {"state": str(ReturnState.REJECTED), "submission_id": None,
+            db.update("returns", ret["id"], {"state": str(ReturnState.REJECTED), "submission_id": None,
                                              "tracker_messages": to_json(messages), "updated_at": utc_text(now)})
         elif ret["state"] != str(ReturnState.ACCEPTED):
             # An earlier submission: the newer draft or submission grew out of it, so the messages still matter.
-            db["returns"].update(ret["id"], {"tracker_messages": to_json(messages), "updated_at": utc_text(now)})
+            db.update("returns", ret["id"], {"tracker_messages": to_json(messages), "updated_at": utc_text(now)})
         said = "; ".join(f"{key}: {' '.join(texts)}" for key, texts in messages.items()) or "no reason given"
         add_history(db, ret["id"], now, TRACKER, HistoryAction.REJECTED,
                     f"submission {submission_id[:8]} rejected by the tracker: {said}")
@@ -239,7 +239,7 @@ def mark_conflict(
             elif "revision" in server_copy and revision is None:
                 # The tracker has no revision of the month at all: what is sent next is its first.
                 changes["base_revision"] = None
-            db["returns"].update(ret["id"], changes)
+            db.update("returns", ret["id"], changes)
         add_history(db, ret["id"], now, TRACKER, HistoryAction.CONFLICT,
                     f"submission {submission_id[:8]} not taken: the tracker's copy changed since our base "
                     f"revision (now revision {revision}); compare both and choose")
@@ -270,12 +270,12 @@ def _rebase(db: Database, ret: dict[str, Any], revision: int) -> None:
     # Newer work built on the content just accepted; its base is now that revision. Items never
     # attempted can still be changed safely (nothing of them has left this computer).
     if ret["base_revision"] is None or ret["base_revision"] < revision:
-        db["returns"].update(ret["id"], {"base_revision": revision})
+        db.update("returns", ret["id"], {"base_revision": revision})
     for item in db.query("SELECT id, payload FROM outbox WHERE return_id = ? AND attempts = 0 AND in_flight = 0",
                          [ret["id"]]):
         payload = from_json(item["payload"])
         payload["base_revision"] = revision
-        db["outbox"].update(item["id"], {"payload": to_json(payload)})
+        db.update("outbox", item["id"], {"payload": to_json(payload)})
 
 
 def _row(db: Database, submission_id: str) -> dict[str, Any]:

@@ -106,7 +106,7 @@ def write_answer(db: Database, return_id: int, key: str, answer: Any) -> None:
     row = {"return_id": return_id, "key": key, "value": None, "not_known": 1}
     if answer is not NOT_KNOWN:
         row.update(value=to_json(answer), not_known=0)
-    db["field_values"].upsert(row, pk=("return_id", "key"))
+    db.upsert("field_values", row, ("return_id", "key"))
 
 
 def load_history(db: Database, location_id: str, period: Period) -> list[HistoryEntry]:
@@ -150,7 +150,7 @@ def add_history(
     change: FieldChange | None = None,
 ) -> None:
     """Record one step in a return's history."""
-    db["history"].insert({
+    db.insert("history", {
         "return_id": return_id,
         "at": utc_text(at),
         "by": by,
@@ -173,7 +173,7 @@ def start_return(
     if row is not None:
         return row
     stamp = utc_text(now)
-    db["returns"].insert({
+    db.insert("returns", {
         "location_id": location.id,
         "period": str(period),
         "state": str(ReturnState.DRAFT),
@@ -259,7 +259,7 @@ def write_edits(
     for key, answer, change in edits:
         write_answer(db, row["id"], key, answer)
         add_history(db, row["id"], now, by, HistoryAction.EDIT, change=change)
-    db["returns"].update(row["id"], {"form_version": form.version, "updated_at": utc_text(now)})
+    db.update("returns", row["id"], {"form_version": form.version, "updated_at": utc_text(now)})
 
 
 def reopen_for_edit(db: Database, row: dict[str, Any], by: str, now: dt.datetime) -> str | None:
@@ -279,13 +279,10 @@ def reopen_for_edit(db: Database, row: dict[str, Any], by: str, now: dt.datetime
         add_history(db, row["id"], now, by, HistoryAction.NEW_REVISION, notice)
     elif state not in EDITABLE_STATES:
         raise StoreError(f"a return in state '{state}' cannot be edited")
-    db["returns"].update(row["id"], {
-        "state": str(ReturnState.DRAFT),
-        "submission_id": None,
-        "no_changes": 0,
-        "reviewed_by": None,
-        "reviewed_at": None,
-    })
+    draft = {"state": str(ReturnState.DRAFT), "submission_id": None, "no_changes": 0, "reviewed_by": None,
+             "reviewed_at": None}
+    if any(row[column] != value for column, value in draft.items()):  # most edits: a draft already
+        db.update("returns", row["id"], draft)
     return notice
 
 

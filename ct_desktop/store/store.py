@@ -32,7 +32,7 @@ from ct_desktop.models import (
 from ct_desktop.paths import DataDirError, ensure_data_dir, resolve_data_dir
 from ct_desktop.period import Period
 from ct_desktop.settings import SettingsError, load_settings
-from ct_desktop.store import conflicts, lifecycle, locations, outbox, receipts, returns, tracker_copies
+from ct_desktop.store import conflicts, lifecycle, locations, outbox, overview, receipts, returns, tracker_copies
 from ct_desktop.store.backups import migrate_keeping_a_backup
 from ct_desktop.store.database import database_path, open_database, translate_error
 from ct_desktop.store.errors import OutboxItemGone, StoreError
@@ -208,6 +208,11 @@ class Store:
     def last_accepted(self, location_id: str, before: Period | None = None) -> AcceptedRevision | None:
         """The latest accepted revision of the location's latest accepted month (before ``before``)."""
         return receipts.last_accepted(self._db, location_id, before)
+
+    @_translated
+    def month_overview(self, period: Period) -> dict[str, overview.LocationMonth]:
+        """Every location's state of ``period``, last accepted month and outbox, by id, in a few queries."""
+        return overview.month_overview(self._db, period)
 
     @_translated
     def accepted_revisions(self, location_id: str, period: Period | None = None) -> list[AcceptedRevision]:

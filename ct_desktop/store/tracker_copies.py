@@ -55,7 +55,7 @@ def record(
     with writing(db):
         if find_receipt(db, submission_id) is not None or _revision_known(db, location_id, period, revision):
             return None
-        db["receipts"].insert({
+        db.insert("receipts", {
             "location_id": location_id, "period": str(period), "revision": revision,
             "submission_id": submission_id, "accepted_at": str(copy["accepted_at"]),
             "receipt": str(copy["receipt"]), "payload": to_json(_payload(copy)), "recorded_at": utc_text(now),
@@ -106,10 +106,10 @@ def _bring_return_up_to_date(
               "reviewed_by": copy.get("reviewed_by"), "reviewed_at": copy.get("reviewed_at"),
               "submission_id": None, "tracker_messages": None, "server_copy": None, "updated_at": stamp}
     if row is None:
-        db["returns"].insert({"location_id": location_id, "period": str(period), "created_at": stamp, **fields})
+        db.insert("returns", {"location_id": location_id, "period": str(period), "created_at": stamp, **fields})
         row = find_return_row(db, location_id, period)
     else:
-        db["returns"].update(row["id"], fields)
+        db.update("returns", row["id"], fields)
         db.execute("DELETE FROM field_values WHERE return_id = ?", [row["id"]])
     for key, answer in _answers(copy, form).items():
         write_answer(db, row["id"], key, answer)  # type: ignore[index]

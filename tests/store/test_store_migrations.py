@@ -114,7 +114,28 @@ def test_the_attempts_counted_before_count_no_answers_of_the_tracker_and_bind_to
 
 
 DATA_AT_VERSION[TRACKER_BOUND] = _with_tracker_columns(DATA_AT_VERSION[1])
-CHECKS = {1: check_data_of_version_1, TRACKER_BOUND: check_data_of_tracker_bound}
+
+# The version that indexes the outbox by return: the same rows; the index is what it adds.
+OUTBOX_BY_RETURN = schema.MIGRATIONS.index(schema._outbox_by_return) + 1
+DATA_AT_VERSION[OUTBOX_BY_RETURN] = DATA_AT_VERSION[TRACKER_BOUND]
+
+
+def check_data_of_outbox_by_return(store) -> None:
+    check_data_of_tracker_bound(store)
+    indexes = {row["name"] for row in store._db.query("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert "idx_outbox_return_id_id" in indexes
+
+
+def test_the_next_item_of_a_return_is_found_through_the_index_not_by_reading_the_whole_outbox(isolated_data_dir):
+    with open_store(isolated_data_dir) as store:
+        plans = [" ".join(str(part) for part in row.values()) for row in store._db.query(
+            "EXPLAIN QUERY PLAN SELECT 1 FROM outbox e WHERE e.return_id = ? AND e.set_aside_reason IS NULL "
+            "AND e.id < ?", [1, 2])]
+    assert any("idx_outbox_return_id_id" in plan for plan in plans), plans
+
+
+CHECKS = {1: check_data_of_version_1, TRACKER_BOUND: check_data_of_tracker_bound,
+          OUTBOX_BY_RETURN: check_data_of_outbox_by_return}
 
 
 def test_every_migration_is_listed_with_its_data_and_checks():
