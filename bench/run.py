@@ -66,14 +66,15 @@ class Plan:
     csv_duplicate_rows: int  # rows of one location and month in the file given to import-csv
     status_locations: int  # the care group whose status is read, with ...
     status_queued: int  # ... this many returns waiting in the outbox
+    group_locations: int  # "no changes" for this many in one review
 
 
 FULL = Plan(start_runs=5, app_locations=20, memory_runs=3, memory_locations=200, edits=500,
             no_changes_locations=200, sync_locations=100, opens=50, large_file_mb=64, csv_duplicate_rows=100_000,
-            status_locations=2000, status_queued=10_000)
+            status_locations=2000, status_queued=10_000, group_locations=2000)
 QUICK = Plan(start_runs=2, app_locations=20, memory_runs=1, memory_locations=200, edits=100,
              no_changes_locations=50, sync_locations=10, opens=20, large_file_mb=16, csv_duplicate_rows=5_000,
-             status_locations=200, status_queued=1000)
+             status_locations=200, status_queued=1000, group_locations=200)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -126,6 +127,9 @@ def run_all(plan: Plan, work: Path) -> dict[str, object]:
                             lambda: store_bench.time_field_edits(work / "edits", plan.edits))
     results["no_changes"] = step(f"'no changes' for {plan.no_changes_locations} locations",
                                  lambda: store_bench.time_no_changes(work / "no-changes", plan.no_changes_locations))
+    results["group_no_changes"] = step(f"'no changes' for {plan.group_locations:,} locations in one review",
+                                       lambda: store_bench.time_group_no_changes(work / "group-no-changes",
+                                                                                 plan.group_locations))
     results["opens_small"] = step(f"{plan.opens} opens of a small store",
                                   lambda: store_bench.time_store_opens(work / "open-small", 0, plan.opens))
     results["opens_large"] = step(f"{plan.opens} opens of a {plan.large_file_mb} MB store",

@@ -80,3 +80,35 @@ def seed_app_folder(folder: Path, store: Store, count: int) -> None:
             store.submit(location, this_month, BY, confirm_warnings=True)
         elif number % 3 == 1:
             store.set_values(location, this_month, half, BY)
+
+
+def copy_accepted(path: Path, first: str, others: list[str], period: Period) -> None:
+    """Give each of ``others`` a copy of ``first``'s accepted return of ``period`` (its return, answers and
+    receipt rows), written in SQL in one transaction: through the store, 2,000 would take minutes."""
+    import sqlite3
+    import uuid
+
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        connection.row_factory = sqlite3.Row
+        ret = dict(connection.execute("SELECT * FROM returns WHERE location_id = ? AND period = ?",
+                                      [first, str(period)]).fetchone())
+        answers = [dict(row) for row in connection.execute("SELECT * FROM field_values WHERE return_id = ?",
+                                                           [ret["id"]])]
+        receipt = dict(connection.execute("SELECT * FROM receipts WHERE location_id = ? AND period = ?",
+                                          [first, str(period)]).fetchone())
+        connection.execute("BEGIN")
+        for other in others:
+            cursor = _insert(connection, "returns", dict(ret, id=None, location_id=other))
+            for answer in answers:
+                _insert(connection, "field_values", dict(answer, return_id=cursor.lastrowid))
+            _insert(connection, "receipts", dict(receipt, id=None, location_id=other,
+                                                 submission_id=str(uuid.uuid4())))
+        connection.execute("COMMIT")
+    finally:
+        connection.close()
+
+
+def _insert(connection: Any, table: str, row: dict[str, Any]) -> Any:
+    return connection.execute(f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                              list(row.values()))

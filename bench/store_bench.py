@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from report import BenchError
-from seed import BY, accept, add_care_homes, care_home_values
+from seed import BY, accept, add_care_homes, care_home_values, copy_accepted
 
 from ct_desktop.period import Period
 from ct_desktop.store import Store, open_store
@@ -153,6 +153,25 @@ def time_no_changes(folder: Path, locations: int) -> NoChangesTime:
         queued = len(store.outbox_items())
     if queued != locations:
         raise BenchError(f"no changes queued {queued} returns, not {locations}")
+    return NoChangesTime(locations, seconds)
+
+
+def time_group_no_changes(folder: Path, locations: int) -> NoChangesTime:
+    """"No changes" for a whole care group in one review (``Store.no_changes_for_group``), last month
+    accepted for every location (copied in SQL from the first, which went through the store)."""
+    with open_store(folder) as store:
+        ids = add_care_homes(store, locations)
+        accept(store, ids[0], NO_CHANGES_FROM, care_home_values(NO_CHANGES_FROM))
+        path = store.path
+    copy_accepted(path, ids[0], ids[1:], NO_CHANGES_FROM)
+    with open_store(folder) as store:
+        began = time.perf_counter()
+        results = store.no_changes_for_group(ids, NO_CHANGES_TO, BY)
+        seconds = time.perf_counter() - began
+        queued = len(store.outbox_items())
+    refused = [str(result) for _, result in results if isinstance(result, Exception)]
+    if queued != locations or refused:
+        raise BenchError(f"no changes for the group queued {queued} returns, not {locations}: {refused[:1]}")
     return NoChangesTime(locations, seconds)
 
 

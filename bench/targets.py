@@ -23,6 +23,7 @@ from sync_bench import SyncTime
 
 START_RATIO_MAX = 1.5
 EDIT_P99_MAX_S = 0.020
+GROUP_NO_CHANGES_MAX_S = 10.0  # 2,000 locations in one review
 STATUS_MAX_S = 0.5  # 2,000 locations with 10,000 queued
 EDIT_OVER_FLOOR_MAX = 3.0  # one transaction, a handful of statements: the disk's own cost dominates
 SYNC_RETURNS = 1000
@@ -44,6 +45,7 @@ def build_measures(plan: Any, results: dict[str, Any]) -> list[Measure]:
         edit_row(results["edits"]),
         edit_over_floor_row(results["edits"]),
         no_changes_row(results["no_changes"]),
+        group_no_changes_row(results["group_no_changes"]),
         *open_rows(results["opens_small"], results["opens_large"]),
         sync_row(results["sync"]),
         memory_row(results["memory"], plan.memory_locations),
@@ -174,3 +176,14 @@ def status_row(result: StatusTime) -> Measure:
                    f"< {STATUS_MAX_S:g} s", result.status_s < STATUS_MAX_S,
                    {"status_s": result.status_s, "next_due_s": result.next_due_s, "locations": result.locations,
                     "queued": result.queued, "next_due_items": result.next_due_items})
+
+
+def group_no_changes_row(result: NoChangesTime) -> Measure:
+    """"No changes" for a whole care group in one review, projected to 2,000 from a smaller group."""
+    projected = result.per_location * 2000
+    return Measure("no_changes_2000_s", f"'No changes' for a care group in one review ({result.locations:,} "
+                   "locations, offline)", f"{result.seconds:.2f} s, {ms(result.per_location)} per location"
+                   + ("" if result.locations == 2000 else f" (2,000: {projected:.1f} s)"),
+                   f"2,000 in < {GROUP_NO_CHANGES_MAX_S:g} s", projected < GROUP_NO_CHANGES_MAX_S,
+                   {"total_s": result.seconds, "per_location_s": result.per_location, "locations": result.locations,
+                    "projected_2000_s": projected})

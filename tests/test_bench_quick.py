@@ -16,7 +16,8 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 MEASURES = {"cold_start_bare", "cold_start_qt_window", "cold_start_app", "field_edit", "no_changes",
             "store_open_ms_small", "store_open_ms_large", "sync", "peak_memory", "import_csv_duplicates",
-            "entry_extra_keys_care_home", "edit_store_over_floor", "status_2000_s"}
+            "entry_extra_keys_care_home", "edit_store_over_floor", "status_2000_s",
+            "no_changes_2000_s"}
 
 
 @pytest.mark.slow

@@ -7,6 +7,7 @@ Nothing here knows a particular service type: a new one is a new definition file
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import operator
 import re
@@ -415,21 +416,24 @@ class FormDefinition:
     # Earlier numbers of this same question set: returns saved under them open with this version.
     replaces: tuple[str, ...] = ()
 
-    @property
+    # Worked out once per definition (it never changes): validation asks for fields by key for every
+    # answer and every rule, and a care group's "no changes" does that for each of its locations.
+    @functools.cached_property
     def fields(self) -> tuple[Field, ...]:
         """All fields, in the order they are shown."""
         return tuple(f for section in self.sections for f in section.fields)
 
+    @functools.cached_property
+    def _fields_by_key(self) -> dict[str, Field]:
+        return {item.key: item for item in reversed(self.fields)}  # the first of a key wins, as before
+
     def field(self, key: str) -> Field:
         """The field with this key; KeyError if the form has none."""
-        for candidate in self.fields:
-            if candidate.key == key:
-                return candidate
-        raise KeyError(key)
+        return self._fields_by_key[key]
 
     def has_field(self, key: str) -> bool:
         """Whether the form asks this key at all."""
-        return any(candidate.key == key for candidate in self.fields)
+        return key in self._fields_by_key
 
     def is_asked(self, item: Field, period: Period) -> bool:
         """Whether a field is asked in this month (seasonal questions are not asked out of season)."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ct_desktop.collection_window import LONDON, unsendable_period_problem
@@ -49,6 +49,7 @@ NO_PREVIOUS = "no_previous"
 DRAFT_IN_PROGRESS = "draft_in_progress"
 FORM_NEEDS_MORE = "form_needs_more"
 MONTH_NOT_SENDABLE = "month_not_sendable"
+NO_FORM = "no_form"  # no question set for the location's service type in that month
 
 
 def refuse_unsendable_month(period: Period, now: dt.datetime) -> None:
@@ -110,18 +111,52 @@ def no_changes(
     """
     refuse_unsendable_month(period, now)
     with writing(db):
-        base, values, not_known, dropped, findings = _plan_no_changes(db, location, period, form)
-        row = start_return(db, location, period, form, now)
-        for key, value in values.items():
-            write_answer(db, row["id"], key, value)
-        for key in not_known:
-            write_answer(db, row["id"], key, NOT_KNOWN)
-        detail = (f"no changes: {by} reviewed the return accepted for {base.period.label} (revision "
-                  f"{base.revision}) and queued it unchanged")
-        if dropped:
-            detail += "; left out as not asked in " + period.label + ": " + ", ".join(dropped)
-        item = queue(db, row, form, period, values, not_known, by, now, detail, no_changes=True)
-        draft = draft_from_row(db, find_return_row(db, location.id, period))  # type: ignore[arg-type]
+        return _queue_unchanged(db, location, period, form, by, now)
+
+
+def no_changes_for_group(
+    db: Database,
+    locations: Sequence[tuple[Location, FormDefinition]],
+    period: Period,
+    by: str,
+    now: dt.datetime,
+) -> list[tuple[Location, Submission | LifecycleError]]:
+    """"No changes" for several locations in one review by ``by``: each queued, or refused with its reason.
+
+    One transaction for the whole group (one commit, not one per location); each location is a
+    savepoint of its own, so that one refused leaves nothing of itself behind and stops none of the
+    others. Each queued return is recorded as no_changes records it, with who reviewed it and when.
+    """
+    refuse_unsendable_month(period, now)
+    results: list[tuple[Location, Submission | LifecycleError]] = []
+    with writing(db):
+        for location, form in locations:
+            db.execute("SAVEPOINT one_location")
+            try:
+                results.append((location, _queue_unchanged(db, location, period, form, by, now)))
+            except LifecycleError as exc:
+                db.execute("ROLLBACK TO one_location")
+                results.append((location, exc))
+            db.execute("RELEASE one_location")
+    return results
+
+
+def _queue_unchanged(
+    db: Database, location: Location, period: Period, form: FormDefinition, by: str, now: dt.datetime
+) -> Submission:
+    # Inside the caller's transaction.
+    base, values, not_known, dropped, findings = _plan_no_changes(db, location, period, form)
+    row = start_return(db, location, period, form, now)
+    for key, value in values.items():
+        write_answer(db, row["id"], key, value)
+    for key in not_known:
+        write_answer(db, row["id"], key, NOT_KNOWN)
+    detail = (f"no changes: {by} reviewed the return accepted for {base.period.label} (revision "
+              f"{base.revision}) and queued it unchanged")
+    if dropped:
+        detail += "; left out as not asked in " + period.label + ": " + ", ".join(dropped)
+    item = queue(db, row, form, period, values, not_known, by, now, detail, no_changes=True)
+    draft = draft_from_row(db, find_return_row(db, location.id, period))  # type: ignore[arg-type]
     return Submission(item=item, draft=draft, findings=tuple(findings), copied_from=base, dropped=tuple(dropped))
 
 

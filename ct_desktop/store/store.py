@@ -35,7 +35,7 @@ from ct_desktop.settings import SettingsError, load_settings
 from ct_desktop.store import conflicts, lifecycle, locations, outbox, overview, receipts, returns, tracker_copies
 from ct_desktop.store.backups import migrate_keeping_a_backup
 from ct_desktop.store.database import database_path, open_database, translate_error
-from ct_desktop.store.errors import OutboxItemGone, StoreError
+from ct_desktop.store.errors import LifecycleError, OutboxItemGone, StoreError
 from ct_desktop.store.locations import LocationUpsert
 
 P = ParamSpec("P")
@@ -227,7 +227,8 @@ class Store:
         location = self.location(location_id)
         lifecycle.refuse_unsendable_month(period, self.now())  # before the form: 2099 has none
         form = self.form_for(location, period)
-        return self._bound(lifecycle.submit(self._db, location, period, form, who(by), self.now(), confirm_warnings))
+        return self._bound(lifecycle.submit(self._db, location, period, form, who(by), self.now(), confirm_warnings),
+                           self._tracker_url())
 
     @_translated
     def no_changes(self, location_id: str, period: Period, by: str) -> Submission:
@@ -235,15 +236,42 @@ class Store:
         location = self.location(location_id)
         lifecycle.refuse_unsendable_month(period, self.now())
         form = self.form_for(location, period)
-        return self._bound(lifecycle.no_changes(self._db, location, period, form, who(by), self.now()))
+        return self._bound(lifecycle.no_changes(self._db, location, period, form, who(by), self.now()),
+                           self._tracker_url())
 
-    def _bound(self, submission: Submission) -> Submission:
-        # A queued return is for the tracker this data folder is connected to, and for no other. Not
-        # connected yet: it is bound to the tracker it is first sent to.
+    @_translated
+    def no_changes_for_group(
+        self, location_ids: Sequence[str], period: Period, by: str
+    ) -> list[tuple[Location, Submission | LifecycleError]]:
+        """"No changes" for several locations in one review by ``by``, in one transaction: for each, in the
+        order given, its Submission or the LifecycleError saying why it was not queued."""
+        lifecycle.refuse_unsendable_month(period, self.now())
+        asked: list[tuple[Location, FormDefinition]] = []
+        refused: dict[str, LifecycleError] = {}
+        chosen = [self.location(location_id) for location_id in dict.fromkeys(location_ids)]
+        for location in chosen:
+            try:
+                asked.append((location, self.form_for(location, period)))
+            except StoreError as exc:
+                refused[location.id] = LifecycleError(str(exc), reason=lifecycle.NO_FORM)
+        done = dict((location.id, result) for location, result in
+                    lifecycle.no_changes_for_group(self._db, asked, period, who(by), self.now()))
+        url = self._tracker_url()
+        results: list[tuple[Location, Submission | LifecycleError]] = []
+        for location in chosen:
+            result = done.get(location.id) or refused[location.id]
+            results.append((location, self._bound(result, url) if isinstance(result, Submission) else result))
+        return results
+
+    def _tracker_url(self) -> str | None:
         try:
-            url = load_settings(self.path.parent).tracker_url
+            return load_settings(self.path.parent).tracker_url
         except SettingsError:
-            url = None  # the settings say so when they are read to send it; it is bound then
+            return None  # the settings say so when they are read to send it; it is bound then
+
+    def _bound(self, submission: Submission, url: str | None) -> Submission:
+        # A queued return is for the tracker this data folder is connected to, and for no other. Not
+        # connected yet (``url`` None): it is bound to the tracker it is first sent to.
         if not url:
             return submission
         outbox.bind_tracker(self._db, submission.item.submission_id, url)
