@@ -146,11 +146,13 @@ def compare(
     period: Period,
     answered: Mapping[str, str],
     typed: Mapping[str, tuple[str, dt.datetime]] | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> QuestionSetChange | None:
     """How ``form`` (in force now) differs from ``seen``; None when it does not and nothing is kept.
 
     ``answered`` holds each saved answer as shown (key -> "3" / "not known"); ``typed`` who typed each
-    and when (from the history). A saved answer to a key the form does not have is always listed.
+    and when (from the history); ``labels`` the words of questions no version seen asks any more (from
+    the other versions known). A saved answer to a key the form does not have is always listed.
     """
     typed = typed or {}
     same_version = seen.version == form.version or seen.version in form.replaces
@@ -159,7 +161,7 @@ def compare(
     now = asked_questions(form, period)
     gone = [key for key in seen.questions if key not in now] if corrected else []
     gone += [key for key in answered if not form.has_field(key) and key not in gone]
-    labels = dict(seen.questions)
+    labels = {**(labels or {}), **seen.questions}
     kept = tuple(KeptAnswer(key, labels.get(key, key), answered.get(key, ""), *typed.get(key, (None, None)))
                  for key in gone)
     new = tuple((key, label) for key, label in now.items() if key not in seen.questions) if corrected else ()

@@ -32,22 +32,22 @@ QuestionsOf = Callable[[str], Mapping[str, str] | None]  # a version's questions
 
 
 def question_set_change(db: Database, location_id: str, period: Period, form: FormDefinition,
-                        questions_of: QuestionsOf) -> QuestionSetChange | None:
+                        questions_of: QuestionsOf, labels: Mapping[str, str]) -> QuestionSetChange | None:
     """How ``form`` differs from the question set the return was started under; None when not at all."""
     with reading(db):
         row = find_return_row(db, location_id, period)
-        return None if row is None else _change(db, row, form, period, questions_of)
+        return None if row is None else _change(db, row, form, period, questions_of, labels)
 
 
 def acknowledge(db: Database, location_id: str, period: Period, form: FormDefinition, questions_of: QuestionsOf,
-                by: str, now: dt.datetime) -> QuestionSetChange | None:
+                labels: Mapping[str, str], by: str, now: dt.datetime) -> QuestionSetChange | None:
     """Record that ``by`` has seen the correction: history keeps what changed, and the form in force is the one seen.
 
     Returns the change acknowledged (None when there was nothing to acknowledge, and nothing is written).
     """
     with writing(db):
         row = find_return_row(db, location_id, period)
-        change = None if row is None else _change(db, row, form, period, questions_of)
+        change = None if row is None else _change(db, row, form, period, questions_of, labels)
         if row is None or change is None or not change.corrected:
             return None
         db["returns"].update(row["id"], seen_columns(form, period))
@@ -56,14 +56,14 @@ def acknowledge(db: Database, location_id: str, period: Period, form: FormDefini
 
 
 def _change(db: Database, row: dict[str, Any], form: FormDefinition, period: Period,
-            questions_of: QuestionsOf) -> QuestionSetChange | None:
+            questions_of: QuestionsOf, labels: Mapping[str, str]) -> QuestionSetChange | None:
     values, not_known = read_answers(db, row["id"])
     answered = {key: shown(form.field(key) if form.has_field(key) else None, value) for key, value in values.items()}
     answered.update({key: shown(None, NOT_KNOWN) for key in not_known})
     seen = _seen(row, form, period, questions_of)
     if ReturnState(row["state"]) not in COMPARED_STATES:
         seen = SeenQuestionSet(form.version, None, seen.questions)  # only answers kept are listed
-    return compare(seen, form, period, answered, _typed(db, row["id"]))
+    return compare(seen, form, period, answered, _typed(db, row["id"]), labels)
 
 
 def _seen(row: dict[str, Any], form: FormDefinition, period: Period, questions_of: QuestionsOf) -> SeenQuestionSet:

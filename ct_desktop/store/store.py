@@ -122,7 +122,7 @@ class Store:
         location = self.location(location_id)
         form = self.form_for(location, period)
         return corrections.question_set_change(self._db, location.id, period, form,
-                                               self._questions_of(location, period))
+                                               self._questions_of(location, period), self._labels(location))
 
     @_translated
     def acknowledge_question_set(self, location_id: str, period: Period, by: str) -> QuestionSetChange | None:
@@ -131,7 +131,12 @@ class Store:
         location = self.location(location_id)
         form = self.form_for(location, period)
         return corrections.acknowledge(self._db, location.id, period, form, self._questions_of(location, period),
-                                       who(by), self.now())
+                                       self._labels(location), who(by), self.now())
+
+    def _labels(self, location: Location) -> dict[str, str]:
+        # The words of every question any version of the service type asks, the newest version's first.
+        return {item.key: item.label for form in self._catalogue.versions(location.service_type)
+                for item in form.fields}
 
     def _questions_of(self, location: Location, period: Period) -> corrections.QuestionsOf:
         def questions(version: str) -> dict[str, str] | None:

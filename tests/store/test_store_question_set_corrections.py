@@ -4,10 +4,13 @@ and that nothing typed is lost (the store and the history keep it; only the ques
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 
 import pytest
 from question_sets import RESPITE_PLACES, ROOMS_CLOSED, day_centre, definitions_folder
 
+from ct_desktop.cli import main
 from ct_desktop.models import HistoryAction, Location
 from ct_desktop.period import Period
 from ct_desktop.store import LifecycleError, ValuesRefused, lifecycle, open_store
@@ -129,3 +132,50 @@ def test_a_queued_return_is_not_compared_until_it_is_edited_again(started, defin
         assert not queued.corrected and [k.key for k in queued.kept_answers] == ["rooms_closed"]
         store.set_value(CENTRE.id, SEPTEMBER, "places_used", 16, "AB")
         assert store.question_set_change(CENTRE.id, SEPTEMBER).corrected
+
+
+# The command line ----------------------------------------------------------------------------
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_draft_show_lists_the_change_until_it_is_acknowledged_and_the_kept_figure_after(capsys, definitions):
+    definitions(FIRST)
+    assert run(capsys, "locations", "add", CENTRE.id, "--name", CENTRE.name, "--service-type", "day_centre")[0] == 0
+    code, _, err = run(capsys, "draft", "set", CENTRE.id, "2026-09", "places_total=20", "places_used=15",
+                       "rooms_closed=2", "--by", "AB")
+    assert code == 0, err
+    definitions(FIRST, CORRECTED)
+    code, out, _ = run(capsys, "draft", "show", CENTRE.id, "2026-09")
+    assert code == 0
+    assert "Oak Day Centre (1-505), day_centre, September 2026 (form 2026.09)" in out
+    assert "The question set changed after this return was started (2026.01 -> 2026.09); not acknowledged yet:" in out
+    assert re.search(r"No longer asked \(kept here and in the history, not sent\):\n"
+                     r"    Rooms closed for repairs \(rooms_closed\): 2, typed by AB at \d\d:\d\d on \d+ \w{3}\n", out)
+    assert "  Places kept for respite (places_respite): blank, required [new]" in out
+    assert "ct-desktop draft acknowledge 1-505 2026-09" in out
+    shown = json.loads(run(capsys, "draft", "show", CENTRE.id, "2026-09", "--json")[1])
+    assert shown["question_set_change"]["corrected"] is True
+    assert shown["question_set_change"]["no_longer_asked"][0]["answer"] == "2"
+    assert shown["values"]["rooms_closed"] == 2  # kept in the store
+
+    run(capsys, "draft", "set", CENTRE.id, "2026-09", "places_respite=1", "--by", "AB")
+    code, _, err = run(capsys, "submit", CENTRE.id, "2026-09", "--by", "AB")
+    assert code == 1 and "changed after this return was started (2026.01 -> 2026.09)" in err
+    assert "ct-desktop draft acknowledge 1-505 2026-09" in err and "Traceback" not in err
+
+    code, out, _ = run(capsys, "draft", "acknowledge", CENTRE.id, "2026-09", "--by", "CD")
+    assert code == 0 and "Acknowledged by CD" in out
+    assert "Kept, not sent: Rooms closed for repairs (rooms_closed) = 2" in out
+    code, out, _ = run(capsys, "draft", "show", CENTRE.id, "2026-09")
+    assert "not acknowledged" not in out and "[new]" not in out
+    assert "    Rooms closed for repairs (rooms_closed): 2, typed by AB" in out  # still shown, read only
+    assert "CD  question set 2026.01 -> 2026.09; CD has seen the changes" in out  # in the history
+    code, out, err = run(capsys, "submit", CENTRE.id, "2026-09", "--by", "CD")
+    assert code == 0, err
+    code, out, _ = run(capsys, "draft", "acknowledge", CENTRE.id, "2026-09", "--by", "CD")
+    assert code == 0 and "Nothing to acknowledge" in out
