@@ -62,6 +62,7 @@ class CorrectionNotice(QFrame):
         if change.corrected:
             text += f" Read it, then press “{SEEN}”: the return can be sent after that."
         self.text.setText(text)
+        self.text.setVisible(change.corrected)  # once seen, the list's own heading says it all
         gone = change.no_longer_asked if change.corrected else change.kept_answers
         self.kept.setText("\n".join(kept_line(kept) for kept in gone))
         self.heading.setVisible(bool(gone))

@@ -66,4 +66,4 @@ def test_reopening_after_it_was_seen_shows_the_kept_answer_and_no_button(qtbot, 
     view = show(qtbot, ReturnFormView(context, CENTRE.id, SEPTEMBER))
     assert view.correction.isVisible() and not view.correction.button.isVisible()
     assert view.correction.kept_lines() == ["Rooms closed for repairs: 2 (typed by JB at 10:00 on 9 Sep)"]
-    assert "kept here and in the history" in view.correction.text.text()
+    assert view.correction.heading.text() == "No longer asked (kept here and in the history, not sent):"
