@@ -45,6 +45,7 @@ class HistoryAction(StrEnum):
     RESOLVED = "resolved"  # a conflict ended by a person's choice, answer by answer
     RETRIED = "retried"  # a set-aside submission sent again at a person's request
     DISMISSED = "dismissed"  # a set-aside submission taken out of the outbox: the return is edited again
+    QUESTIONS_SEEN = "questions_seen"  # a person acknowledged a correction of the month's question set
 
 
 class NotKnownAnswer:

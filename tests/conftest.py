@@ -66,6 +66,20 @@ def store(isolated_data_dir, clock) -> Store:
 
 
 @pytest.fixture
+def use_definitions():
+    """use_definitions(folder): question sets are loaded from that folder (again after each call) until the
+    test ends; then the bundled ones are loaded again."""
+    import question_sets
+
+    from ct_desktop.forms import catalogue
+
+    bundled = catalogue.DEFINITIONS_DIR
+    yield question_sets.load_from
+    catalogue.DEFINITIONS_DIR = bundled
+    question_sets.clear_caches()
+
+
+@pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     """Where a test's reference tracker keeps its database."""
     return tmp_path / "tracker.db"

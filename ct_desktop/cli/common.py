@@ -12,6 +12,8 @@ from ct_desktop.period import Period, PeriodError
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_BAD_INPUT = 2
+# Service types are the question sets' (one definition file each), so the help names none as the only ones.
+SERVICE_TYPE_HELP = "a service type with a question set, e.g. care_home (one not known is refused, with the list)"
 
 
 class CliError(Exception):

@@ -52,6 +52,17 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     add_return_arguments(show)
     show.add_argument("--json", action="store_true", help="print JSON instead of text")
     show.set_defaults(run=run_show)
+    seen = actions.add_parser(
+        "acknowledge",
+        parents=[parent],
+        help="say you have seen how the month's question set changed since the return was started",
+        description="The question set of the month was corrected after the return was started: draft show "
+        "lists what is no longer asked (the answers are kept, not sent) and what is new. This records, in the "
+        "history, that you have seen it; the return can then be sent.",
+    )
+    add_return_arguments(seen)
+    add_by_option(seen)
+    seen.set_defaults(run=run_acknowledge)
 
 
 def run_set(args: argparse.Namespace) -> int:
@@ -94,11 +105,32 @@ def run_show(args: argparse.Namespace) -> int:
             findings=store.findings(location.id, period),
             history=store.history(location.id, period),
             queued=[item for item in store.outbox_items(location.id) if item.period == period],
+            change=store.question_set_change(location.id, period),
         )
     if args.json:
         print_json(draft_json(shown))
     else:
         print(describe_draft(shown))
+    return 0
+
+
+def run_acknowledge(args: argparse.Namespace) -> int:
+    """Record that the person has seen the correction, and say what it was."""
+    period = parse_period(args.period)
+    by = who_is_working(args)
+    with opened_store(args) as store:
+        location = store.location(args.location)
+        change = store.acknowledge_question_set(location.id, period, by)
+    if change is None:
+        print(f"Nothing to acknowledge for {location.name} ({location.id}), {period.label}: its question set has "
+              "not changed since the return was started.")
+        return 0
+    print(f"Acknowledged by {by} for {location.name} ({location.id}), {period.label}: question set "
+          f"{change.versions_text()}.")
+    for kept in change.kept_answers:
+        print(f"  Kept, not sent: {kept.label} ({kept.key}) = {kept.shown}")
+    for key, label in change.new_questions:
+        print(f"  New: {label} ({key})")
     return 0
 
 

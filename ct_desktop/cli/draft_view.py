@@ -8,6 +8,7 @@ from typing import Any
 
 from ct_desktop.cli.store_session import finding_line
 from ct_desktop.collection_window import LONDON
+from ct_desktop.forms.correction import QuestionSetChange
 from ct_desktop.forms.findings import Finding, errors, warnings
 from ct_desktop.forms.model import Field, FormDefinition, count_text
 from ct_desktop.forms.validate import REQUIRED
@@ -38,6 +39,7 @@ class ShownReturn:
     findings: list[Finding]
     history: list[HistoryEntry]
     queued: list[OutboxItem]  # its submissions still in the outbox
+    change: QuestionSetChange | None = None  # how the month's question set changed since it was started
 
 
 def describe_draft(shown: ShownReturn) -> str:
@@ -45,7 +47,8 @@ def describe_draft(shown: ShownReturn) -> str:
     location, form, period = shown.location, shown.form, shown.period
     lines = [f"{location.name} ({location.id}), {location.service_type}, {period.label} (form {form.version})"]
     lines += _state_lines(shown.draft, shown.queued)
-    lines += _field_lines(form, period, shown.draft, shown.findings)
+    lines += change_lines(shown.change, location.id, period)
+    lines += _field_lines(form, period, shown.draft, shown.findings, shown.change)
     lines += _finding_lines(shown.findings)
     lines += _history_lines(shown.history)
     return "\n".join(lines)
@@ -67,7 +70,33 @@ def draft_json(shown: ShownReturn) -> dict[str, Any]:
     last = last_edit(shown.history)
     data["last_edit"] = last.as_dict() if last else None
     data["outbox"] = [item.as_dict() for item in shown.queued]
+    data["question_set_change"] = shown.change.as_dict() if shown.change else None
     return data
+
+
+def change_lines(change: QuestionSetChange | None, location_id: str, period: Period) -> list[str]:
+    """What changed in the question set since the return was started, and the answers kept for what went."""
+    if change is None:
+        return []
+    lines = [""]
+    if change.corrected:
+        lines.append(f"The question set changed after this return was started ({change.versions_text()}); "
+                     "not acknowledged yet:")
+    gone = change.no_longer_asked if change.corrected else change.kept_answers
+    if gone:
+        lines.append("  No longer asked (kept here and in the history, not sent):")
+        for kept in gone:
+            answer = kept.shown if kept.answered else "not answered"
+            typed = f", typed by {kept.by} at {short_moment(kept.at)}" if kept.by and kept.at else ""
+            lines.append(f"    {kept.label} ({kept.key}): {answer}{typed}")
+    if change.corrected and change.new_questions:
+        lines.append("  New questions (marked [new] below):")
+        lines += [f"    {label} ({key})" for key, label in change.new_questions]
+    if change.corrected and not gone and not change.new_questions:
+        lines.append("  The same questions are asked; their wording, guidance or checks may have changed.")
+    if change.corrected:
+        lines.append(f"  Once you have read this: ct-desktop draft acknowledge {location_id} {period}")
+    return lines
 
 
 def last_edit(history: list[HistoryEntry]) -> HistoryEntry | None:
@@ -124,11 +153,13 @@ def _conflict_lines(draft: ReturnDraft) -> list[str]:
     return lines
 
 
-def _field_lines(form: FormDefinition, period: Period, draft: ReturnDraft | None, findings: list[Finding]) -> list[str]:
+def _field_lines(form: FormDefinition, period: Period, draft: ReturnDraft | None, findings: list[Finding],
+                 change: QuestionSetChange | None) -> list[str]:
     required = {f.field for f in findings if f.code == REQUIRED}
     lines = []
     for section in form.sections:
-        rows = [row for item in section.fields if (row := _field_row(form, period, item, draft, required))]
+        rows = [row + (" [new]" if change and change.is_new(item.key) else "")
+                for item in section.fields if (row := _field_row(form, period, item, draft, required))]
         if rows:
             lines += ["", section.title, *rows]
     return lines

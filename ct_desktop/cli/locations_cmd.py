@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 
-from ct_desktop.cli.common import print_json
+from ct_desktop.cli.common import SERVICE_TYPE_HELP, print_json
 from ct_desktop.cli.store_session import opened_store
 from ct_desktop.models import Location
 
@@ -32,7 +32,7 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     )
     add.add_argument("id", metavar="ID", help="the CQC location id, e.g. 1-123456789")
     add.add_argument("--name", required=True, help="the location's name")
-    add.add_argument("--service-type", required=True, metavar="T", help="care_home, home_care, ...")
+    add.add_argument("--service-type", required=True, metavar="T", help=SERVICE_TYPE_HELP)
     add.add_argument("--local-authority", metavar="LA", help="the local authority it is in")
     add.set_defaults(run=run_add)
 

@@ -65,4 +65,6 @@ def hint(exc: LifecycleError, location_id: str, period: str) -> str:
         lifecycle.UNCONFIRMED_WARNINGS: f"if the figures are right: ct-desktop submit {location_id} {period} "
                                         "--confirm-warnings",
         lifecycle.ALREADY_QUEUED: "see where it is with: ct-desktop status",
+        lifecycle.QUESTIONS_CHANGED: f"see what changed with: ct-desktop draft show {location_id} {period}, then "
+                                     f"ct-desktop draft acknowledge {location_id} {period}",
     }.get(exc.reason, "")

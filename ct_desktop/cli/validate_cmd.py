@@ -15,7 +15,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ct_desktop.cli.common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, CliError, parse_period, print_json
+from ct_desktop.cli.common import (
+    EXIT_BAD_INPUT,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    SERVICE_TYPE_HELP,
+    CliError,
+    parse_period,
+    print_json,
+)
 from ct_desktop.forms.catalogue import UnknownForm, form_for
 from ct_desktop.forms.findings import PreviousReturn, has_errors
 from ct_desktop.forms.model import MAX_DIGITS, FormDefinition
@@ -35,7 +43,7 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
         "as JSON [{field, severity, code, message}]. Exit 0: no errors (warnings may remain); "
         "1: errors; 2: the input could not be read.",
     )
-    parser.add_argument("--service-type", required=True, metavar="T", help="care_home, home_care, ...")
+    parser.add_argument("--service-type", required=True, metavar="T", help=SERVICE_TYPE_HELP)
     parser.add_argument("--period", required=True, metavar="YYYY-MM", help="the month of the return")
     parser.add_argument("file", metavar="FILE.json", help="the values to check ('-' for standard input)")
     parser.set_defaults(run=run)

@@ -50,6 +50,7 @@ DRAFT_IN_PROGRESS = "draft_in_progress"
 FORM_NEEDS_MORE = "form_needs_more"
 MONTH_NOT_SENDABLE = "month_not_sendable"
 NO_FORM = "no_form"  # no question set for the location's service type in that month
+QUESTIONS_CHANGED = "questions_changed"  # the month's question set was corrected and nobody has seen it yet
 
 
 def refuse_unsendable_month(period: Period, now: dt.datetime) -> None:

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ct_desktop.forms.correction import SeenQuestionSet
 from ct_desktop.forms.model import FormDefinition
 from ct_desktop.models import (
     NOT_KNOWN,
@@ -162,6 +163,13 @@ def add_history(
     })
 
 
+def seen_columns(form: FormDefinition, period: Period) -> dict[str, Any]:
+    """The returns columns that record the question set a person sees: its version, fingerprint and questions."""
+    seen = SeenQuestionSet.of(form, period)
+    return {"seen_form_version": seen.version, "seen_form_hash": seen.fingerprint,
+            "seen_form_questions": to_json(dict(seen.questions))}
+
+
 def start_return(
     db: Database, location: Location, period: Period, form: FormDefinition, now: dt.datetime
 ) -> dict[str, Any]:
@@ -182,6 +190,7 @@ def start_return(
         "no_changes": 0,
         "created_at": stamp,
         "updated_at": stamp,
+        **seen_columns(form, period),
     })
     return find_return_row(db, location.id, period)  # type: ignore[return-value]
 

@@ -17,6 +17,10 @@ Later migrations:
   _outbox_tracker_answers_and_tracker   outbox.tracker_answers (failed attempts the tracker itself answered,
                 the count that sets an item aside), outbox.tracker_url and receipts.tracker_url (the tracker a
                 submission is for, or was accepted by; NULL in rows made before)
+  _returns_seen_question_set   returns.seen_form_version, seen_form_hash, seen_form_questions: the question set a
+                return was started under, or that a person last acknowledged (its version, fingerprint and the
+                questions it asked that month, JSON {key: label}); what a correction since then is compared with.
+                Rows made before keep their form_version as the version seen, with no fingerprint or questions.
 """
 
 from __future__ import annotations
@@ -127,6 +131,13 @@ def _outbox_tracker_answers_and_tracker(db: Database) -> None:
     db.execute("ALTER TABLE receipts ADD COLUMN tracker_url TEXT")
 
 
+def _returns_seen_question_set(db: Database) -> None:
+    db.execute("ALTER TABLE returns ADD COLUMN seen_form_version TEXT")
+    db.execute("ALTER TABLE returns ADD COLUMN seen_form_hash TEXT")
+    db.execute("ALTER TABLE returns ADD COLUMN seen_form_questions TEXT")
+    db.execute("UPDATE returns SET seen_form_version = form_version")
+
+
 def _outbox_by_return(db: Database) -> None:
     # Which item of a return goes next (``outbox.next_due``) and a location's items (``list_items``) are
     # found through the return: without this index each of them read the whole outbox, per item.
@@ -134,7 +145,8 @@ def _outbox_by_return(db: Database) -> None:
 
 
 # Append only. The position in the list is the version the migration brings the file to, minus one.
-MIGRATIONS: list[Callable[[Database], None]] = [_v1_initial, _outbox_tracker_answers_and_tracker, _outbox_by_return]
+MIGRATIONS: list[Callable[[Database], None]] = [_v1_initial, _outbox_tracker_answers_and_tracker,
+                                                _returns_seen_question_set, _outbox_by_return]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from ct_desktop.forms.catalogue import FormCatalogue, UnknownForm, default_catalogue
+from ct_desktop.forms.correction import QuestionSetChange, asked_questions
 from ct_desktop.forms.findings import Finding
 from ct_desktop.forms.model import FormDefinition
 from ct_desktop.forms.validate import validate
@@ -32,7 +33,17 @@ from ct_desktop.models import (
 from ct_desktop.paths import DataDirError, ensure_data_dir, resolve_data_dir
 from ct_desktop.period import Period
 from ct_desktop.settings import SettingsError, load_settings
-from ct_desktop.store import conflicts, lifecycle, locations, outbox, overview, receipts, returns, tracker_copies
+from ct_desktop.store import (
+    conflicts,
+    corrections,
+    lifecycle,
+    locations,
+    outbox,
+    overview,
+    receipts,
+    returns,
+    tracker_copies,
+)
 from ct_desktop.store.backups import migrate_keeping_a_backup
 from ct_desktop.store.database import database_path, open_database, translate_error
 from ct_desktop.store.errors import LifecycleError, OutboxItemGone, StoreError
@@ -110,6 +121,41 @@ class Store:
             return self._catalogue.form_for(location.service_type, period)
         except UnknownForm as exc:
             raise StoreError(str(exc)) from exc
+
+    @_translated
+    def question_set_change(self, location_id: str, period: Period) -> QuestionSetChange | None:
+        """How the question set in force for the month differs from the one the return was started under.
+
+        None when it does not (or the month is not started). While ``corrected``, the person has not yet
+        acknowledged it; answers to questions no longer asked are listed either way (kept, never sent).
+        """
+        location = self.location(location_id)
+        form = self.form_for(location, period)
+        return corrections.question_set_change(self._db, location.id, period, form,
+                                               self._questions_of(location, period), self._labels(location))
+
+    @_translated
+    def acknowledge_question_set(self, location_id: str, period: Period, by: str) -> QuestionSetChange | None:
+        """``by`` has seen how the question set changed: recorded in the history (with every figure kept
+        for a question no longer asked); the question set in force becomes the one seen. None if no change."""
+        location = self.location(location_id)
+        form = self.form_for(location, period)
+        return corrections.acknowledge(self._db, location.id, period, form, self._questions_of(location, period),
+                                       self._labels(location), who(by), self.now())
+
+    def _labels(self, location: Location) -> dict[str, str]:
+        # The words of every question any version of the service type asks, the newest version's first.
+        return {item.key: item.label for form in self._catalogue.versions(location.service_type)
+                for item in form.fields}
+
+    def _questions_of(self, location: Location, period: Period) -> corrections.QuestionsOf:
+        def questions(version: str) -> dict[str, str] | None:
+            try:
+                return asked_questions(self._catalogue.form_version(location.service_type, version), period)
+            except UnknownForm:
+                return None
+
+        return questions
 
     # Locations -----------------------------------------------------------------------------------
 
@@ -227,6 +273,12 @@ class Store:
         location = self.location(location_id)
         lifecycle.refuse_unsendable_month(period, self.now())  # before the form: 2099 has none
         form = self.form_for(location, period)
+        change = self.question_set_change(location.id, period)
+        if change is not None and change.corrected:
+            raise LifecycleError(f"the question set for {period.label} changed after this return was started "
+                                 f"({change.versions_text()}): look at what is no longer asked and what is new, "
+                                 "and acknowledge it, before sending",
+                                 reason=lifecycle.QUESTIONS_CHANGED)
         return self._bound(lifecycle.submit(self._db, location, period, form, who(by), self.now(), confirm_warnings),
                            self._tracker_url())
 

@@ -104,7 +104,9 @@ def _bring_return_up_to_date(
     fields = {"state": str(ReturnState.ACCEPTED), "form_version": str(copy["form_version"]),
               "base_revision": revision, "no_changes": int(bool(copy.get("no_changes"))),
               "reviewed_by": copy.get("reviewed_by"), "reviewed_at": copy.get("reviewed_at"),
-              "submission_id": None, "tracker_messages": None, "server_copy": None, "updated_at": stamp}
+              "submission_id": None, "tracker_messages": None, "server_copy": None, "updated_at": stamp,
+              # Seen as the tracker holds it: its version (what it asked is that version's, if known here).
+              "seen_form_version": str(copy["form_version"]), "seen_form_hash": None, "seen_form_questions": None}
     if row is None:
         db.insert("returns", {"location_id": location_id, "period": str(period), "created_at": stamp, **fields})
         row = find_return_row(db, location_id, period)

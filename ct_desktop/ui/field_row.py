@@ -123,6 +123,7 @@ class FieldRow(QWidget):
         self.last_month = wrapped_label(name="lastMonth")
         self.messages = MessageList()
         self._requirement = Requirement("", marked=False)
+        self._new = False
         self._messages: list[tuple[str, str]] = []
         self._related: str | None = None
         self._layout()
@@ -168,12 +169,30 @@ class FieldRow(QWidget):
         if requirement == self._requirement and self.title.text():
             return  # checked on every keystroke: touch the widgets only when something changed
         self._requirement = requirement
-        self.title.setText(self.item.label.replace("&", "&&") + (" *" if requirement.marked else ""))
-        self.title.setAccessibleName(self.item.label + (", required" if requirement.marked else ""))
+        self._set_title()
         self.requirement_label.setText(("* " if requirement.marked else "") + requirement.text)
         self._show(self.requirement_label, bool(requirement.text) and requirement.note)
         self.editor.set_asked(requirement.asked)
         self._describe()
+
+    def set_new(self, new: bool) -> None:
+        """Mark the question as new since the return was started (the question set was corrected)."""
+        if new != self._new:
+            self._new = new
+            self._set_title()
+
+    def is_new(self) -> bool:
+        """Whether the question is marked as new."""
+        return self._new
+
+    def _set_title(self) -> None:
+        marked = self._requirement.marked
+        lead = "New: " if self._new else ""
+        self.title.setText(lead + self.item.label.replace("&", "&&") + (" *" if marked else ""))
+        self.title.setAccessibleName(lead + self.item.label + (", required" if marked else ""))
+        if self.compact:
+            self.editor.setToolTip(lead + self.item.label + (f"\n{guidance_plain(self.item)}"
+                                                             if guidance_plain(self.item) else ""))
 
     def set_last_month(self, text: str | None) -> None:
         """Show last month's accepted answer beside the input (hidden when there is none)."""

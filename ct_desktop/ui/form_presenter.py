@@ -158,14 +158,21 @@ def section_status(section: Section, checked: Checked, refused: Collection[str])
 
 
 def send_status(state: ReturnState | None, checked: Checked, refused: Collection[str],
-                confirmed: bool) -> tuple[bool, str]:
-    """Whether "Ready to send" is enabled, and what stands in the way, in words."""
+                confirmed: bool, questions_changed: bool = False) -> tuple[bool, str]:
+    """Whether "Ready to send" is enabled, and what stands in the way, in words.
+
+    ``questions_changed``: the month's question set changed since the return was started and nobody has
+    said they have seen it yet.
+    """
     if state is ReturnState.QUEUED:
         return False, "Queued: it is sent to the tracker when the network allows."
     if state is ReturnState.ACCEPTED:
         return False, "Accepted by the tracker. Change an answer to start a new revision."
     if state is ReturnState.CONFLICT:
         return False, "Changed on the tracker: press “Compare answers…” and choose which answers to keep first."
+    if questions_changed:
+        return False, ("Not ready: the questions for this month changed after this return was started. Read what "
+                       "changed at the top, then press “I have seen these changes”.")
     if refused:
         return False, f"Not ready: {count_text(len(refused), 'answer')} could not be saved (see the form)."
     blocking = [f for f in checked.errors if f.code != REQUIRED]

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from ct_desktop.collection_window import collection_window
+from ct_desktop.forms.correction import QuestionSetChange
 from ct_desktop.forms.findings import PreviousReturn
 from ct_desktop.forms.model import ValueProblem
 from ct_desktop.forms.totals import section_totals
@@ -40,6 +41,7 @@ from ct_desktop.period import Period
 from ct_desktop.store import StoreError
 from ct_desktop.ui import form_presenter as present
 from ct_desktop.ui.context import AppContext
+from ct_desktop.ui.correction_notice import CorrectionNotice
 from ct_desktop.ui.field_row import FieldRow, SectionBox, guidance_html, wrapped_label
 from ct_desktop.ui.field_text import answer_text, brief_moment, due_text, requirement, short_time, state_text
 from ct_desktop.ui.findings_panel import FindingsPanel, WrappingDelegate
@@ -73,6 +75,7 @@ class ReturnFormView(QWidget):
         self._refused: dict[str, str] = {}  # answers that could not be saved, and why
         self._previous: PreviousReturn | None = None
         self._edit_notice: str | None = None  # what the first edit did to a queued or accepted return
+        self._change: QuestionSetChange | None = None  # the question set corrected since the return was started
         self._tracker: dict[str, list[str]] = {}  # the tracker's reasons for refusing, by question
         self._announcing = False
         self._undo: list[tuple[str, Any]] = []  # (question, the answer a saved change replaced), oldest first
@@ -94,6 +97,8 @@ class ReturnFormView(QWidget):
         self.header = ReturnHeader()
         self.banner = Banner()
         self.banner.action_requested.connect(self._open_conflict)
+        self.correction = CorrectionNotice()
+        self.correction.acknowledged.connect(self.acknowledge_change)
         self.sections_nav = QListWidget()
         self.sections_nav.setObjectName("sectionsNav")
         self.sections_nav.setAccessibleName("Sections of the return")
@@ -205,13 +210,14 @@ class ReturnFormView(QWidget):
         layout.setContentsMargins(10, 8, 10, 8)
         layout.addWidget(self.header)
         layout.addWidget(self.banner)
+        layout.addWidget(self.correction)
         layout.addWidget(splitter, 1)
         layout.addLayout(bar)
 
     def _set_tab_order(self) -> None:
         # Reading order: banner button, sections, the answers, problems, buttons. Inside the answers Tab
         # and Enter are the form's own (see _move): they never leave them for the buttons or the status bar.
-        chain: list[QWidget] = [self.banner.button, self.sections_nav]
+        chain: list[QWidget] = [self.banner.button, self.correction.button, self.sections_nav]
         for key in self._across:
             chain += self.rows[key].editor.inputs()
         chain += [self.findings.list, self.findings.confirm, self.close_button, self.send_button]
@@ -256,9 +262,31 @@ class ReturnFormView(QWidget):
                 row.editor.load(self._saved.get(key))
             row.set_last_month(present.last_month_text(self._form, key, revision))
         self._tracker = tracker
+        self._show_change()
         self._show_last_edit()
         self._update_header()
         self._refresh()
+
+    def _show_change(self) -> None:
+        try:
+            self._change = self._context.store.question_set_change(self._location_id, self._period)
+        except StoreError:
+            self._change = None
+        self.correction.show_change(self._change)
+        for key, row in self.rows.items():
+            row.set_new(self._change is not None and self._change.is_new(key))
+
+    def acknowledge_change(self) -> None:
+        """“I have seen these changes”: recorded in the history; the return can be sent after that."""
+        try:
+            self._context.store.acknowledge_question_set(self._location_id, self._period, self._context.person)
+        except StoreError as exc:
+            self.banner.show_message(ERROR, f"Not recorded: {exc}")
+            return
+        self._show_change()
+        self._refresh()
+        self._announce()
+        self.header.show_saved(f"Seen by {self._context.person}", "idle")
 
     def _show_last_edit(self) -> None:
         edits = [entry for entry in self._context.store.history(self._location_id, self._period)
@@ -312,7 +340,9 @@ class ReturnFormView(QWidget):
         self.findings.show_entries(present.panel_entries(self._form, shown, self._refused))
         self._show_question()
         state = self._draft.state if self._draft else None
-        enabled, text = present.send_status(state, checked, self._refused, self.findings.warnings_confirmed())
+        changed = self._change is not None and self._change.corrected
+        enabled, text = present.send_status(state, checked, self._refused, self.findings.warnings_confirmed(),
+                                            questions_changed=changed)
         self.send_button.setEnabled(enabled)
         self.status.setText(text)
 
@@ -334,7 +364,10 @@ class ReturnFormView(QWidget):
         row.editor.mark_saved(answer)
         self._saved[key] = answer
         self._passed.add(key)
+        before = self._draft.state if self._draft else None
         self._draft = result.draft
+        if result.draft is not None and result.draft.state is not before:
+            self._show_change()  # an accepted or queued return edited again is compared with the questions now
         self._edit_notice = result.notice or self._edit_notice
         self.header.show_saved(f"Saved {short_time(self._context.clock())}")
         self._update_header()

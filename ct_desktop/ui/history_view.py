@@ -38,6 +38,7 @@ ACTION_WORDS = {
     HistoryAction.SET_ASIDE: "Set aside", HistoryAction.ACCEPTED: "Accepted", HistoryAction.REJECTED: "Refused",
     HistoryAction.CONFLICT: "Conflict", HistoryAction.RESOLVED: "Conflict resolved",
     HistoryAction.RETRIED: "Sent again", HistoryAction.DISMISSED: "Dismissed",
+    HistoryAction.QUESTIONS_SEEN: "Question set changed",
 }
 
 

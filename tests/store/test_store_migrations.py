@@ -115,13 +115,45 @@ def test_the_attempts_counted_before_count_no_answers_of_the_tracker_and_bind_to
 
 DATA_AT_VERSION[TRACKER_BOUND] = _with_tracker_columns(DATA_AT_VERSION[1])
 
+# The version that remembers the question set each return was started under.
+SEEN_QUESTIONS = schema.MIGRATIONS.index(schema._returns_seen_question_set) + 1
+
+
+def _with_seen_columns(rows: list[tuple[str, list]]) -> list[tuple[str, list]]:
+    # The same rows, the returns' with the question set seen: here its version only, as the migration leaves it.
+    changed = []
+    for sql, params in rows:
+        if sql.startswith("INSERT INTO returns"):
+            sql = sql.replace("updated_at)", "updated_at, seen_form_version)").replace("?)", "?,?)")
+            params = [*params, params[4]]
+        changed.append((sql, params))
+    return changed
+
+
+def check_data_of_seen_questions(store) -> None:
+    check_data_of_tracker_bound(store)
+    # Made under 2025.1, the earlier number of the version in force: nothing has changed since.
+    assert store.question_set_change("1-202", Period(2026, 7)) is None
+
+
+def test_a_return_saved_before_keeps_its_version_as_the_question_set_it_was_started_under(isolated_data_dir):
+    isolated_data_dir.mkdir()
+    build_database_at(isolated_data_dir / DB_FILENAME, SEEN_QUESTIONS - 1)
+    with open_store(isolated_data_dir) as store:
+        [row] = store._db.query("SELECT seen_form_version, seen_form_hash FROM returns WHERE period = '2026-07'")
+        assert row == {"seen_form_version": "2025.1", "seen_form_hash": None}
+        assert store.question_set_change("1-202", Period(2026, 7)) is None
+
+
+DATA_AT_VERSION[SEEN_QUESTIONS] = _with_seen_columns(DATA_AT_VERSION[TRACKER_BOUND])
+
 # The version that indexes the outbox by return: the same rows; the index is what it adds.
 OUTBOX_BY_RETURN = schema.MIGRATIONS.index(schema._outbox_by_return) + 1
-DATA_AT_VERSION[OUTBOX_BY_RETURN] = DATA_AT_VERSION[TRACKER_BOUND]
+DATA_AT_VERSION[OUTBOX_BY_RETURN] = DATA_AT_VERSION[SEEN_QUESTIONS]
 
 
 def check_data_of_outbox_by_return(store) -> None:
-    check_data_of_tracker_bound(store)
+    check_data_of_seen_questions(store)
     indexes = {row["name"] for row in store._db.query("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert "idx_outbox_return_id_id" in indexes
 
@@ -135,7 +167,7 @@ def test_the_next_item_of_a_return_is_found_through_the_index_not_by_reading_the
 
 
 CHECKS = {1: check_data_of_version_1, TRACKER_BOUND: check_data_of_tracker_bound,
-          OUTBOX_BY_RETURN: check_data_of_outbox_by_return}
+          SEEN_QUESTIONS: check_data_of_seen_questions, OUTBOX_BY_RETURN: check_data_of_outbox_by_return}
 
 
 def test_every_migration_is_listed_with_its_data_and_checks():
