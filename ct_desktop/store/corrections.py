@@ -50,7 +50,7 @@ def acknowledge(db: Database, location_id: str, period: Period, form: FormDefini
         change = None if row is None else _change(db, row, form, period, questions_of, labels)
         if row is None or change is None or not change.corrected:
             return None
-        db["returns"].update(row["id"], seen_columns(form, period))
+        db.update("returns", row["id"], seen_columns(form, period))
         add_history(db, row["id"], now, by, HistoryAction.QUESTIONS_SEEN, acknowledgement_text(change, by))
     return change
 
