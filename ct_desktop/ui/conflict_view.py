@@ -126,7 +126,8 @@ class ConflictView(QWidget):
             else:
                 self.explanation.setText(f"{conflict_summary(draft)} Your answers now match the tracker's copy: "
                                          "send the return to confirm them, or go back to the form.")
-            self.show_all.setText(f"Show all answers, not only the {differing} that differ")
+            self.show_all.setText("Show all answers, not only the one that differs" if differing == 1 else
+                                  f"Show all answers, not only the {differing} that differ")
         self._state = draft.state if draft else None
         self.grid.show_comparisons(self.comparisons, self.show_all.isChecked())
         self._set_tab_order()

@@ -44,7 +44,17 @@ def read_status(context: AppContext, location: Location, period: Period) -> Loca
         status.accepted_this_month = revisions[-1] if revisions else None
     if state == "draft":
         status.last_editor = store.last_editor(location.id, period)
+    if state == "rejected":
+        status.field_labels = _field_labels(location, period)
     return status
+
+
+def _field_labels(location: Location, period: Period) -> dict[str, str]:
+    try:
+        form = default_catalogue().form_for(location.service_type, period)
+    except UnknownForm:
+        return {}
+    return {item.key: item.label for item in form.fields}
 
 
 def _service_title(location: Location, period: Period) -> str:

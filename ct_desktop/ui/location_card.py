@@ -45,6 +45,7 @@ class LocationStatus:
     outbox: list[OutboxItem] = field(default_factory=list)
     last_editor: str | None = None
     now: dt.datetime | None = None  # the app's clock, so "today" is the app's today
+    field_labels: dict[str, str] = field(default_factory=dict)  # key -> question, for the tracker's reasons
 
 
 def this_months_item(status: LocationStatus) -> OutboxItem | None:
@@ -85,7 +86,8 @@ def detail_text(status: LocationStatus) -> str:
         return f"Accepted{' on ' + day_text(when) if when else ''} — receipt {accepted.receipt}."
     if status.state == "rejected" and draft is not None:
         first = next(iter(draft.tracker_messages.items()), None)
-        reason = f": {first[0]}: {'; '.join(first[1])}" if first else ""
+        where = status.field_labels.get(first[0], "") if first else ""
+        reason = f": {where + ': ' if where else ''}{'; '.join(first[1])}" if first else ""
         return f"The tracker refused it{reason}. Open it to fix and send again."
     if status.state == "conflict":
         return "Someone changed this month on the tracker since. Compare both copies and choose."
