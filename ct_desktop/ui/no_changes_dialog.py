@@ -35,8 +35,14 @@ NEXT_STEP = {
 
 
 def refusal_text(exc: StoreError) -> str:
-    """A store refusal as a sentence, with the next step when there is one."""
+    """A store refusal as a sentence, with the next step when there is one.
+
+    The questions it names are named by their labels: their keys, which the command line shows too, are
+    left out.
+    """
     text = str(exc)
+    for finding in getattr(exc, "findings", ()):
+        text = text.replace(f" ({finding.field})", "")
     text = text[:1].upper() + text[1:]
     if not text.endswith("."):
         text += "."

@@ -250,3 +250,28 @@ def test_status_words_for_each_state():
         "Offline · 2 waiting to send when the tracker can be reached"
     assert status_words(SyncStatus(running=True, detail="Sending 1-101 September 2026 (1 of 2)")) == \
         "Sending… Sending 1-101 September 2026 (1 of 2)"
+
+
+def test_a_card_drops_messages_that_no_longer_apply_once_its_return_is_accepted(qtbot, context, tracker):
+    db, token = tracker
+    with running_tracker(db) as tracker_url, FaultProxy(tracker_url, FaultPlan()) as network:
+        connect_app(context, network.url, token)
+        queue_september(context)
+        network.plan = FaultPlan(["drop"])  # the network is down for the first send
+        window = open_window(qtbot, context)
+        card = window.home.cards["1-101"]
+        with qtbot.waitSignal(context.events.sync_finished, timeout=SYNC_TIMEOUT):
+            qtbot.keyClick(window, Qt.Key.Key_F5)
+        assert "not sent yet (the tracker could not be reached: check the network connection)" in \
+            card.detail_label.text()
+        window.home.select("1-101")
+        qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+        assert card.notice_text == "September 2026 is already queued to send."  # refused: it is queued
+
+        with qtbot.waitSignal(context.events.sync_finished, timeout=SYNC_TIMEOUT) as finished:
+            qtbot.keyClick(window, Qt.Key.Key_F5)  # the network is back
+        assert [entry[:2] for entry in finished.args[0].accepted] == [("1-101", "2026-09")]
+        assert card.badge.text() == "Accepted"
+        assert "could not be reached" not in card.detail_label.text()
+        assert card.notice_text == "" and card.notice.isHidden()
+        window.close()
