@@ -6,7 +6,7 @@ import pytest
 import shiboken6
 from fault_proxy import FaultPlan, FaultProxy
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QPushButton
 from sample_returns import care_home_values
 from tracker_server import add_provider, running_tracker
 
@@ -275,3 +275,31 @@ def test_a_card_drops_messages_that_no_longer_apply_once_its_return_is_accepted(
         assert "could not be reached" not in card.detail_label.text()
         assert card.notice_text == "" and card.notice.isHidden()
         window.close()
+
+
+def test_the_connect_dialog_grows_to_show_the_whole_keyring_message(qtbot, context, tracker):
+    import keyring
+    from keyring.backends import fail
+
+    db, token = tracker
+    keyring.set_keyring(fail.Keyring())  # a computer without a keyring (the conftest fixture puts it back)
+    with running_tracker(db) as url:
+        dialog = ConnectDialog(context)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        before = dialog.height()
+        dialog.panel.url_edit.setText(url)
+        dialog.panel.token_edit.setText(token)
+        dialog.panel.connect_button.click()
+        label = dialog.panel.message
+        qtbot.waitUntil(lambda: label.text().startswith("Not connected: no keyring"), timeout=SYNC_TIMEOUT)
+        assert "GNOME Keyring" in label.text()  # what to install on this operating system, in words
+        # Every wrapped line of it is on screen: the label has the height its text needs at its width,
+        # and lies inside the dialog, above the Close button.
+        qtbot.waitUntil(lambda: label.height() >= label.heightForWidth(label.width()), timeout=2000)
+        assert label.wordWrap() and dialog.height() > before
+        bottom = label.mapTo(dialog, label.rect().bottomLeft()).y()
+        close = next(b for b in dialog.findChildren(QPushButton) if b.text().endswith("Close"))
+        assert bottom < close.mapTo(dialog, close.rect().topLeft()).y() <= dialog.height()
+        dialog.close()
