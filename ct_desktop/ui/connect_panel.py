@@ -159,9 +159,9 @@ class ConnectDialog(QDialog):
 
     def fit_message(self) -> None:
         """Grow the dialog to the height its wrapped message needs, so that none of it is cut off."""
-        if not shiboken6.isValid(self):
+        layout = self.layout() if shiboken6.isValid(self) else None
+        if layout is None:
             return
-        layout = self.layout()
         needed = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else \
             layout.totalSizeHint().height()
         if self.height() < needed:
