@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from ct_desktop.settings import load_settings
 from ct_desktop.sync.address import TrackerUrlError, api_base
 from ct_desktop.ui.context import AppContext
-from ct_desktop.ui.theme import error_label, muted, show_message
+from ct_desktop.ui.theme import error_label, grow_dialog_to_fit, muted, show_message
 
 URL_HINT = "https://… (the address your tracker gave you)"
 
@@ -158,14 +158,13 @@ class ConnectDialog(QDialog):
         self.panel.token_edit.setFocus()
 
     def fit_message(self) -> None:
-        """Grow the dialog to the height its wrapped message needs, so that none of it is cut off."""
-        layout = self.layout() if shiboken6.isValid(self) else None
-        if layout is None:
-            return
-        needed = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else \
-            layout.totalSizeHint().height()
-        if self.height() < needed:
-            self.resize(self.width(), needed)
+        """Grow the dialog to the height its wrapped message needs, so that none of it is cut off.
+
+        Called once the message is laid out: at the moment it is set, the dialog's layout does not know
+        its new height yet (in a real window the message was cut off after two lines).
+        """
+        if shiboken6.isValid(self):
+            grow_dialog_to_fit(self)
 
     def reject(self) -> None:
         """Closing is refused while connecting, so the answer always has a panel to come back to."""

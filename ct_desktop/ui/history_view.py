@@ -83,6 +83,16 @@ def _headed_box(title: QLabel, choice_label: str, choice: QComboBox, body: QWidg
 class HistoryView(QWidget):
     """A location and month: the trend chart above, the change list (newest first, filterable) below."""
 
+    SCREEN_NAME = "history"
+    SCREEN_KEYS = (  # F1 lists them (ui/shortcuts_help.py)
+        ("Alt+L", "Choose the location"),
+        ("Alt+G", "Choose the figure the chart shows"),
+        ("Alt+S", "Choose which changes are listed"),
+        ("Ctrl+PgUp / Ctrl+PgDown", "Previous / next month"),
+        ("Ctrl+O", "Open this location's return for the month shown"),
+        ("Esc", "Back to all locations"),
+    )
+
     close_requested = Signal()
 
     def __init__(self, context: AppContext, parent: QWidget | None = None):
@@ -151,7 +161,7 @@ class HistoryView(QWidget):
         top.addWidget(self.location_combo, 1)
         top.addSpacing(12)
         top.addWidget(self.picker)
-        chart_box = _headed_box(self.chart_title, "&Figure:", self.series_combo, self.chart, self.summary)
+        chart_box = _headed_box(self.chart_title, "Fi&gure:", self.series_combo, self.chart, self.summary)
         changes_box = _headed_box(self.changes_title, "&Show:", self.filter_combo, self.table, self.details)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(chart_box)

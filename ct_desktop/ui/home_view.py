@@ -67,6 +67,17 @@ def _service_title(location: Location, period: Period) -> str:
 class HomeView(QWidget):
     """Locations as cards under a month picker and the month's collection window."""
 
+    SCREEN_NAME = "all locations"
+    SCREEN_KEYS = (  # F1 lists them (ui/shortcuts_help.py)
+        ("Up / Down", "Select the previous or next location"),
+        ("Ctrl+O", "Open the selected location's return for the month shown"),
+        ("Ctrl+Shift+N", "No changes — save page, for the selected location"),
+        ("Ctrl+H", "History and trend of the selected location"),
+        ("Ctrl+PgUp / Ctrl+PgDown", "Previous / next month"),
+        ("Ctrl+L", "Add a location by hand"),
+        ("F5", "Send everything queued now"),
+    )
+
     open_requested = Signal(str, object)  # location id, Period
     history_requested = Signal(str, object)
     add_location_requested = Signal()
