@@ -72,8 +72,14 @@ def shortcuts_html(screen: str = "", keys: Keys = (), *, with_window_keys: bool 
     if keys:
         parts += [f"<p><b>On this screen ({escape(screen, quote=False)})</b></p>" if screen else "", keys_table(keys)]
     if with_window_keys:
-        parts += ["<p><b>Everywhere in the window</b></p>", keys_table(window_keys())]
+        listed = {part for shown, _ in keys for part in _parts(shown)}
+        rest = tuple(row for row in window_keys() if not _parts(row[0]) <= listed)  # each key said once
+        parts += ["<p><b>Everywhere in the window</b></p>", keys_table(rest)]
     return "".join(parts)
+
+
+def _parts(keys: str) -> set[str]:
+    return {part.strip() for part in keys.replace(" or ", " / ").split(" / ")}
 
 
 def screen_keys(screen: object) -> tuple[str, Keys]:

@@ -55,6 +55,7 @@ def assert_lists(text: str, screen: str, keys) -> None:
     assert f"On this screen ({screen})" in text
     for shown, what in keys:
         assert f"<b>{shown}</b>" in text and what in text
+        assert text.count(f"<b>{shown}</b>") == 1  # said once, not again under the window's keys
     # The screen's own keys come before the window's.
     assert text.index(keys[0][1]) < text.index("Everywhere in the window")
 
