@@ -12,6 +12,7 @@ from ct_desktop.forms.correction import QuestionSetChange
 from ct_desktop.forms.findings import Finding, errors, warnings
 from ct_desktop.forms.model import Field, FormDefinition, count_text
 from ct_desktop.forms.validate import REQUIRED
+from ct_desktop.history_detail import plain_detail
 from ct_desktop.models import (
     NOT_KNOWN,
     NOT_KNOWN_TEXT,
@@ -125,7 +126,7 @@ def _state_lines(draft: ReturnDraft | None, queued: list[OutboxItem]) -> list[st
     if draft.no_changes:
         lines.append(f"No changes: reviewed by {draft.reviewed_by} at {draft.reviewed_at}")
     for item in queued:
-        line = (f"In the outbox: submission {item.submission_id[:8]}, queued by {item.queued_by} at "
+        line = (f"In the outbox: queued by {item.queued_by} at "
                 f"{short_moment(item.queued_at)}, {count_text(item.attempts, 'attempt')}")
         if item.last_error:
             line += f"; last error: {item.last_error}"
@@ -198,7 +199,7 @@ def _history_lines(history: list[HistoryEntry]) -> list[str]:
         if entry.action is HistoryAction.EDIT:
             what = f"{entry.key}: {shown_or_blank(entry.old)} -> {shown_or_blank(entry.new)}"
         else:
-            what = entry.detail  # lifecycle steps describe themselves
+            what = plain_detail(entry.detail)  # lifecycle steps describe themselves; --json keeps ids
         lines.append(f"  {long_moment(entry.at)}  {entry.by}  {what}")
     last = last_edit(history)
     if last:

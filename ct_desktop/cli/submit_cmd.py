@@ -48,8 +48,7 @@ def run(args: argparse.Namespace) -> int:
         except LifecycleError as exc:
             return report_refusal(exc, hint(exc, location.id, str(period)))
     confirmed = warnings(submission.findings)
-    print(f"Queued {location.name} ({location.id}), {period.label}, as submission {submission.item.submission_id}, "
-          f"reviewed by {by}.")
+    print(f"Queued {location.name} ({location.id}), {period.label}, to send, reviewed by {by}.")
     if confirmed:
         print(f"With {count_text(len(confirmed), 'warning')} confirmed.")
     print("It is sent when the network allows (ct-desktop sync); editing it before then takes it back out.")

@@ -7,6 +7,7 @@ exactly the body the tracker receives, so a resend after a lost answer is byte-f
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -15,6 +16,7 @@ from ct_desktop.collection_window import LONDON, unsendable_period_problem
 from ct_desktop.forms.findings import Finding, errors, warnings
 from ct_desktop.forms.model import FormDefinition
 from ct_desktop.forms.validate import REQUIRED, validate
+from ct_desktop.history_detail import submission_reference, with_reference
 from ct_desktop.models import (
     NOT_KNOWN,
     AcceptedRevision,
@@ -52,6 +54,8 @@ MONTH_NOT_SENDABLE = "month_not_sendable"
 NO_FORM = "no_form"  # no question set for the location's service type in that month
 QUESTIONS_CHANGED = "questions_changed"  # the month's question set was corrected and nobody has seen it yet
 
+log = logging.getLogger(__name__)
+
 
 def refuse_unsendable_month(period: Period, now: dt.datetime) -> None:
     """LifecycleError (MONTH_NOT_SENDABLE) for a month after the current one or before the mandate began."""
@@ -86,10 +90,12 @@ def submit(
         previous = last_accepted(db, location.id, before=period)
         findings = validate(form, period, values, sorted(not_known), as_previous(previous))
         _refuse_unless_clean(findings, confirm_warnings, period)
-        detail = f"submitted by {by}"
+        detail, rules = f"submitted by {by} and queued to send", ""
         if warnings(findings):
-            detail += "; warnings confirmed: " + ", ".join(sorted({f.code for f in warnings(findings)}))
-        item = queue(db, row, form, period, values, not_known, by, now, detail, no_changes=False)
+            said = dict.fromkeys(f"“{f.message.rstrip('.')}”" for f in warnings(findings))
+            detail += "; warnings confirmed: " + ", ".join(said)
+            rules = "rules " + ", ".join(sorted({f.code for f in warnings(findings)}))
+        item = queue(db, row, form, period, values, not_known, by, now, detail, no_changes=False, reference=rules)
         draft = draft_from_row(db, find_return_row(db, location.id, period))  # type: ignore[arg-type]
     return Submission(item=item, draft=draft, findings=tuple(findings))
 
@@ -240,8 +246,12 @@ def queue(
     now: dt.datetime,
     detail: str,
     no_changes: bool,
+    reference: str = "",
 ) -> OutboxItem:
-    """Mark the return ready, freeze its content in the outbox and mark it queued (inside a write transaction)."""
+    """Mark the return ready, freeze its content in the outbox and mark it queued (inside a write transaction).
+
+    The history step says ``detail``; the submission id and ``reference`` are kept with it for the record.
+    """
     submission_id = str(uuid.uuid4())
     reviewed_at = now.astimezone(LONDON).isoformat(timespec="seconds")
     payload = build_payload(form, period, values, not_known, submission_id=submission_id,
@@ -270,7 +280,8 @@ def queue(
         "server_copy": None,
     })
     action = HistoryAction.NO_CHANGES if no_changes else HistoryAction.SUBMITTED
-    add_history(db, row["id"], now, by, action, f"{detail}; queued as submission {submission_id[:8]}")
+    add_history(db, row["id"], now, by, action, with_reference(detail, submission_reference(submission_id), reference))
+    log.info("queued submission %s (%s)", submission_id, reference or "no warnings")
     return item_by_submission(db, submission_id)  # type: ignore[return-value]
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ct_desktop.history_detail import submission_reference, with_reference
 from ct_desktop.models import AcceptedRevision, HistoryAction, OutboxItem, ReturnDraft, ReturnState
 from ct_desktop.period import Period
 from ct_desktop.store.codec import from_json, parse_time, to_json, utc_text
@@ -122,8 +123,8 @@ def retry_set_aside(db: Database, submission_id: str, by: str, now: dt.datetime)
         db.update("outbox", row["id"], {"set_aside_reason": None, "set_aside_at": None, "tracker_answers": 0,
                                         "next_attempt_at": utc_text(now)})
         add_history(db, row["return_id"], now, by, HistoryAction.RETRIED,
-                    f"submission {submission_id[:8]} taken back into the outbox, to send again "
-                    f"(it had been set aside: {row['set_aside_reason']})")
+                    with_reference("taken back into the outbox, to send again (it had been set aside: "
+                                   f"{row['set_aside_reason']})", submission_reference(submission_id)))
         return item_by_submission(db, submission_id)  # type: ignore[return-value]
 
 
@@ -144,8 +145,9 @@ def dismiss_set_aside(db: Database, submission_id: str, by: str, now: dt.datetim
         reached = (" It may have reached the tracker: if so, the tracker says so when the return is sent again."
                    if row["attempts"] else "")
         add_history(db, ret["id"], now, by, HistoryAction.DISMISSED,
-                    f"submission {submission_id[:8]} dismissed (it had been set aside: {row['set_aside_reason']}); "
-                    f"the return can be edited and sent again.{reached}")
+                    with_reference(f"dismissed (it had been set aside: {row['set_aside_reason']}); "
+                                   f"the return can be edited and sent again.{reached}",
+                                   submission_reference(submission_id)))
         return draft_from_row(db, _return_row(db, ret["id"]))
 
 
@@ -155,7 +157,7 @@ def set_aside(db: Database, submission_id: str, reason: str, now: dt.datetime) -
         row = _row(db, submission_id)
         db.update("outbox", row["id"], {"set_aside_reason": reason, "set_aside_at": utc_text(now), "in_flight": 0})
         add_history(db, row["return_id"], now, SYNC, HistoryAction.SET_ASIDE,
-                    f"submission {submission_id[:8]} set aside: {reason}")
+                    with_reference(f"set aside, not sent again: {reason}", submission_reference(submission_id)))
         return item_by_submission(db, submission_id)  # type: ignore[return-value]
 
 
@@ -213,7 +215,7 @@ def mark_rejected(
             db.update("returns", ret["id"], {"tracker_messages": to_json(messages), "updated_at": utc_text(now)})
         said = "; ".join(f"{key}: {' '.join(texts)}" for key, texts in messages.items()) or "no reason given"
         add_history(db, ret["id"], now, TRACKER, HistoryAction.REJECTED,
-                    f"submission {submission_id[:8]} rejected by the tracker: {said}")
+                    with_reference(f"refused by the tracker: {said}", submission_reference(submission_id)))
         return draft_from_row(db, _return_row(db, ret["id"]))
 
 
@@ -241,8 +243,8 @@ def mark_conflict(
                 changes["base_revision"] = None
             db.update("returns", ret["id"], changes)
         add_history(db, ret["id"], now, TRACKER, HistoryAction.CONFLICT,
-                    f"submission {submission_id[:8]} not taken: the tracker's copy changed since our base "
-                    f"revision (now revision {revision}); compare both and choose")
+                    with_reference(f"not taken: the tracker's copy changed since our base revision (now revision "
+                                   f"{revision}); compare both and choose", submission_reference(submission_id)))
         return draft_from_row(db, _return_row(db, ret["id"]))
 
 
@@ -262,7 +264,8 @@ def _conflict_reaches(db: Database, ret: dict[str, Any], submission_id: str, now
         return False
     db.execute("DELETE FROM outbox WHERE id = ?", [newer["id"]])
     add_history(db, ret["id"], now, SYNC, HistoryAction.WITHDRAWN,
-                f"submission {newer['submission_id'][:8]} withdrawn: it builds on the same old revision")
+                with_reference("a newer submission withdrawn: it builds on the same old revision",
+                               submission_reference(newer["submission_id"])))
     return True
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from ct_desktop.forms.correction import SeenQuestionSet
 from ct_desktop.forms.model import FormDefinition
+from ct_desktop.history_detail import submission_reference, with_reference
 from ct_desktop.models import (
     NOT_KNOWN,
     EditResult,
@@ -297,14 +298,14 @@ def reopen_for_edit(db: Database, row: dict[str, Any], by: str, now: dt.datetime
 
 def _leave_outbox(db: Database, row: dict[str, Any], by: str, now: dt.datetime) -> str:
     items = list(db.query("SELECT * FROM outbox WHERE submission_id = ?", [row["submission_id"]]))
-    short = str(row["submission_id"])[:8]
+    reference = submission_reference(str(row["submission_id"]))
     if items and items[0]["attempts"] == 0 and not items[0]["in_flight"]:
         db.execute("DELETE FROM outbox WHERE id = ?", [items[0]["id"]])
-        detail = f"withdrawn from the outbox by {by} (submission {short} had not been sent)"
-        add_history(db, row["id"], now, by, HistoryAction.WITHDRAWN, detail)
+        detail = f"withdrawn from the outbox by {by} (it had not been sent)"
+        add_history(db, row["id"], now, by, HistoryAction.WITHDRAWN, with_reference(detail, reference))
         return "withdrawn from the outbox: it had not been sent yet; submit it again when it is ready"
-    detail = (f"submission {short} may already have reached the tracker, so it will still be delivered; "
+    detail = ("the return as queued may already have reached the tracker, so it will still be delivered; "
               "these edits start a new revision on top of it")
-    add_history(db, row["id"], now, by, HistoryAction.NEW_REVISION, detail)
+    add_history(db, row["id"], now, by, HistoryAction.NEW_REVISION, with_reference(detail, reference))
     return detail
 

@@ -8,6 +8,7 @@ answers 200 with HTML means the network is not really there, and is treated as a
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,8 @@ from ct_desktop.sync.address import TrackerUrlError, api_base, is_loopback  # no
 # (connect, read) seconds: a care home's Wi-Fi can be slow, but a hung request must not hold the queue.
 DEFAULT_TIMEOUT = (10.0, 30.0)
 USER_AGENT = f"ct-desktop/{__version__} python-requests/{requests.__version__}"
+
+log = logging.getLogger(__name__)
 
 
 class SyncError(Exception):
@@ -165,11 +168,16 @@ class TrackerClient:
             response = self.session.request(method, self.base + path, json=json_body, headers=headers,
                                             params=params, timeout=self.timeout, allow_redirects=False)
         except requests.exceptions.SSLError as exc:
-            raise Unreachable(f"the tracker's certificate could not be verified: {exc}") from exc
+            log.info("%s %s: %s: %s", method, path, type(exc).__name__, exc)
+            raise Unreachable("the tracker's certificate could not be verified: check the tracker's address "
+                              "and the computer's date and time") from exc
         except requests.exceptions.Timeout as exc:
+            log.info("%s %s: %s: %s", method, path, type(exc).__name__, exc)
             raise Unreachable("the tracker did not answer in time") from exc
         except requests.exceptions.RequestException as exc:
-            raise Unreachable(f"cannot reach the tracker: {type(exc).__name__}") from exc
+            # The person reads what to do; the library's own account of it is for the log.
+            log.info("%s %s: %s: %s", method, path, type(exc).__name__, exc)
+            raise Unreachable("the tracker could not be reached: check the network connection") from exc
         return classify(response, expect)
 
 

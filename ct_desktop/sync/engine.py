@@ -37,7 +37,6 @@ from ct_desktop.sync.client import (
     TrackerClient,
     TransientError,
     Unauthorized,
-    UnexpectedAnswer,
     Unreachable,
 )
 from ct_desktop.sync.connection import NotConnected, saved_connection
@@ -237,10 +236,10 @@ def poison_reason(exc: SyncError) -> str:
     if isinstance(exc, NotFound):
         return f"the tracker does not know it: {exc}; check the location id with ct-desktop connect"
     if isinstance(exc, Conflict):
-        return f"the tracker refused the submission ({exc.code or 'conflict'}): {exc}"
-    if isinstance(exc, UnexpectedAnswer):
-        return str(exc)
-    return f"{type(exc).__name__}: {exc}"
+        log.info("refused with code %s: %s", exc.code or "conflict", exc)
+        return f"the tracker refused it: {exc}"
+    log.info("set aside after %s: %s", type(exc).__name__, exc)
+    return str(exc) or "the tracker's answer could not be used"
 
 
 def sync_data_folder(data_dir: str | os.PathLike[str] | None = None, *,

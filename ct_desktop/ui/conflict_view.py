@@ -34,6 +34,16 @@ from ct_desktop.ui.keyboard import add_shortcut
 class ConflictView(QWidget):
     """Our answers beside the tracker's, a choice per question, "Apply choices", then send or go back."""
 
+    SCREEN_NAME = "choosing between two copies"
+    SCREEN_KEYS = (  # F1 lists them (ui/shortcuts_help.py)
+        ("Tab / Shift+Tab", "Move between the answers' choices and the buttons"),
+        ("Arrow keys", "Keep ours or use the tracker's, for the answer with focus"),
+        ("Alt+K / Alt+U", "Keep all of ours / use all of the tracker's"),
+        ("Alt+A", "Apply choices"),
+        ("Ctrl+Enter", "Send now"),
+        ("Esc", "Back to all locations"),
+    )
+
     resolved = Signal(str, str)  # location id, "YYYY-MM": sent, or handed back to the form
 
     def __init__(self, context: AppContext, location_id: str, period: Period, parent: QWidget | None = None):
@@ -57,8 +67,8 @@ class ConflictView(QWidget):
         self.explanation = wrapped_label(name="bannerText")
         self.show_all = QCheckBox("Show all answers, not only those that differ")
         self.show_all.toggled.connect(lambda checked: self.grid.set_show_all(checked))
-        self.keep_all = QPushButton("Keep all of ours")
-        self.take_all = QPushButton("Use all of the tracker's")
+        self.keep_all = QPushButton("&Keep all of ours")
+        self.take_all = QPushButton("&Use all of the tracker's")
         self.keep_all.clicked.connect(lambda: self.grid.choose_all(OURS))
         self.take_all.clicked.connect(lambda: self.grid.choose_all(THEIRS))
         self.grid: ComparisonGrid = ComparisonGrid()
@@ -72,7 +82,7 @@ class ConflictView(QWidget):
         self.confirm = QCheckBox("I have checked these figures")
         self.confirm.setObjectName("confirmWarnings")
         self.confirm.toggled.connect(lambda _checked: self._update_buttons())
-        self.apply_button = QPushButton("Apply choices")
+        self.apply_button = QPushButton("&Apply choices")
         self.send_button = QPushButton("Send now")
         self.send_button.setObjectName("sendButton")
         self.back_button = QPushButton("Back to the form")
@@ -126,7 +136,8 @@ class ConflictView(QWidget):
             else:
                 self.explanation.setText(f"{conflict_summary(draft)} Your answers now match the tracker's copy: "
                                          "send the return to confirm them, or go back to the form.")
-            self.show_all.setText(f"Show all answers, not only the {differing} that differ")
+            self.show_all.setText("Show all answers, not only the one that differs" if differing == 1 else
+                                  f"Show all answers, not only the {differing} that differ")
         self._state = draft.state if draft else None
         self.grid.show_comparisons(self.comparisons, self.show_all.isChecked())
         self._set_tab_order()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from ct_desktop.settings import load_settings
 from ct_desktop.sync.address import TrackerUrlError, api_base
 from ct_desktop.ui.context import AppContext
-from ct_desktop.ui.theme import error_label, muted, show_message
+from ct_desktop.ui.theme import error_label, grow_dialog_to_fit, muted, show_message
 
 URL_HINT = "https://… (the address your tracker gave you)"
 
@@ -45,6 +45,7 @@ class ConnectPanel(QWidget):
 
     connected = Signal(list)
     busy_changed = Signal(bool)
+    message_changed = Signal()  # a message appeared, changed or went: the window around may need to grow
 
     def __init__(self, context: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -87,15 +88,15 @@ class ConnectPanel(QWidget):
         try:
             api_base(url)
         except TrackerUrlError as exc:
-            show_message(self.message, str(exc))
+            self._say(str(exc))
             self.url_edit.setFocus()
             return
         if not token:
-            show_message(self.message, "Paste the token the tracker gave you for this computer.")
+            self._say("Paste the token the tracker gave you for this computer.")
             self.token_edit.setFocus()
             return
         self._set_busy(True)
-        show_message(self.message, "Connecting… this can take a minute on a slow line.", ok=True)
+        self._say("Connecting… this can take a minute on a slow line.", ok=True)
         self._context.tasks.run(lambda: connect_in_background(self._context.data_dir, url, token),
                                 on_done=self._done, on_error=self._failed)
 
@@ -110,7 +111,7 @@ class ConnectPanel(QWidget):
         self.token_edit.clear()
         names = ", ".join(location.name for location in locations[:4]) + ("…" if len(locations) > 4 else "")
         count = f"{len(locations)} location" + ("" if len(locations) == 1 else "s")
-        show_message(self.message, f"Connected: {count}{': ' + names if names else ''}.", ok=True)
+        self._say(f"Connected: {count}{': ' + names if names else ''}.", ok=True)
         self.connected.emit(list(locations))
 
     def _failed(self, exc: Exception) -> None:
@@ -120,8 +121,12 @@ class ConnectPanel(QWidget):
         # Returns waiting for another tracker: the refusal says what to do in the app's own words.
         app_text = getattr(exc, "app_text", None)
         text = app_text() if callable(app_text) else str(exc)
-        show_message(self.message, f"Not connected: {text}")
+        self._say(f"Not connected: {text}")
         self.token_edit.setFocus()
+
+    def _say(self, text: str, ok: bool = False) -> None:
+        show_message(self.message, text, ok=ok)
+        self.message_changed.emit()
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
@@ -143,12 +148,23 @@ class ConnectDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         self.panel.busy_changed.connect(lambda busy: buttons.setEnabled(not busy))
+        # Queued: by then the label has its new text and is shown.
+        self.panel.message_changed.connect(self.fit_message, Qt.ConnectionType.QueuedConnection)
         layout = QVBoxLayout(self)
         if reason:
             layout.addWidget(muted(reason))
         layout.addWidget(self.panel)
         layout.addWidget(buttons)
         self.panel.token_edit.setFocus()
+
+    def fit_message(self) -> None:
+        """Grow the dialog to the height its wrapped message needs, so that none of it is cut off.
+
+        Called once the message is laid out: at the moment it is set, the dialog's layout does not know
+        its new height yet (in a real window the message was cut off after two lines).
+        """
+        if shiboken6.isValid(self):
+            grow_dialog_to_fit(self)
 
     def reject(self) -> None:
         """Closing is refused while connecting, so the answer always has a panel to come back to."""

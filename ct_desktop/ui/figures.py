@@ -133,7 +133,7 @@ def brief_summary(series: TrendSeries, points: Sequence[tuple[Period, float | in
     if len(known) > 1:
         numbers = [v for _, v in known]
         text += f" · lowest {show_number(min(numbers))} · highest {show_number(max(numbers))}"
-    return text + f" · {len(known)} of {len(points)} months have a figure"
+    return text + f" · {len(known)} of {len(points)} months {'has' if len(known) == 1 else 'have'} a figure"
 
 
 def _short_month(period: Period) -> str:

@@ -60,6 +60,20 @@ LEGEND = ("<b>*</b> marks a question that needs an answer: give a number, or tic
 class ReturnFormView(QWidget):
     """One location's return for one month: header, sections of questions, problems, and "Ready to send"."""
 
+    SCREEN_NAME = "a return"
+    SCREEN_KEYS = (  # keys that work like a spreadsheet's (ui/field_editors.py); F1 lists them
+        ("Tab / Enter", "Save the answer and go to the next box (Enter goes down a table)"),
+        ("Shift+Tab / Shift+Enter", "Save the answer and go back to the box before"),
+        ("Alt+N", "Tick or untick “Not known” for the question"),
+        ("Ctrl+Z", "Undo the last saved change (again for the one before)"),
+        ("Y / N, arrow keys", "Answer a Yes/No question"),
+        ("1, 2, 3… / Up, Down, Space", "Tick a choice"),
+        ("F6 / Shift+F6", "Move between the questions, the problems list and the sections"),
+        ("Ctrl+S", "Save what is typed"),
+        ("Ctrl+Enter", "Ready to send"),
+        ("Esc", "Back to all locations (what is typed is saved)"),
+    )
+
     submitted = Signal(str, str)  # location id, "YYYY-MM": queued in the outbox
     close_requested = Signal()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from ct_desktop.collection_window import LONDON
 from ct_desktop.forms.model import FormDefinition
+from ct_desktop.history_detail import plain_detail, split_detail
 from ct_desktop.models import AcceptedRevision, HistoryAction, HistoryEntry, Location
 from ct_desktop.period import Period
 from ct_desktop.store import StoreError
@@ -42,11 +45,23 @@ ACTION_WORDS = {
 }
 
 
-def change_text(entry: HistoryEntry) -> str:
-    """'35 → 34' for an edit (blank shown as 'blank'), the detail for a lifecycle step."""
+def change_text(entry: HistoryEntry, form: FormDefinition | None = None) -> str:
+    """'35 → 34' for an edit (blank shown as 'blank'), the detail's plain words for a lifecycle step.
+
+    The tracker's reasons name the questions by key; with the form, they are named by their labels.
+    """
     if entry.action is HistoryAction.EDIT:
         return f"{entry.old or 'blank'} → {entry.new or 'blank'}"
-    return entry.detail
+    text = plain_detail(entry.detail)
+    if form is not None and entry.action is HistoryAction.REJECTED:
+        for item in form.fields:
+            text = re.sub(rf"(?<![\w-]){re.escape(item.key)}: ", f"{item.label}: ", text)
+    return text
+
+
+def reference_text(entry: HistoryEntry) -> str:
+    """The references kept with a step (submission, rule codes), '' when it has none."""
+    return split_detail(entry.detail)[1]
 
 
 def _headed_box(title: QLabel, choice_label: str, choice: QComboBox, body: QWidget, *below: QWidget) -> QGroupBox:
@@ -68,6 +83,16 @@ def _headed_box(title: QLabel, choice_label: str, choice: QComboBox, body: QWidg
 
 class HistoryView(QWidget):
     """A location and month: the trend chart above, the change list (newest first, filterable) below."""
+
+    SCREEN_NAME = "history"
+    SCREEN_KEYS = (  # F1 lists them (ui/shortcuts_help.py)
+        ("Alt+L", "Choose the location"),
+        ("Alt+G", "Choose the figure the chart shows"),
+        ("Alt+S", "Choose which changes are listed"),
+        ("Ctrl+PgUp / Ctrl+PgDown", "Previous / next month"),
+        ("Ctrl+O", "Open this location's return for the month shown"),
+        ("Esc", "Back to all locations"),
+    )
 
     close_requested = Signal()
 
@@ -98,6 +123,11 @@ class HistoryView(QWidget):
         self.filter_combo.currentIndexChanged.connect(lambda _i: self._fill_table())
         self.table = self._new_table()
         self.changes_title = QLabel()
+        # Details of the selected step for the record (the submission, the rules confirmed); not in the list.
+        self.details = muted()
+        self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.table.itemSelectionChanged.connect(self._show_details)
         self.message = error_label()
         self._build()
         context.events.return_changed.connect(self._return_changed)
@@ -132,8 +162,8 @@ class HistoryView(QWidget):
         top.addWidget(self.location_combo, 1)
         top.addSpacing(12)
         top.addWidget(self.picker)
-        chart_box = _headed_box(self.chart_title, "&Figure:", self.series_combo, self.chart, self.summary)
-        changes_box = _headed_box(self.changes_title, "&Show:", self.filter_combo, self.table)
+        chart_box = _headed_box(self.chart_title, "Fi&gure:", self.series_combo, self.chart, self.summary)
+        changes_box = _headed_box(self.changes_title, "&Show:", self.filter_combo, self.table, self.details)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(chart_box)
         splitter.addWidget(changes_box)
@@ -246,12 +276,21 @@ class HistoryView(QWidget):
         for row, entry in enumerate(entries):
             local = entry.at.astimezone(LONDON)
             what = self._label(entry.key) if entry.key else ACTION_WORDS.get(entry.action, str(entry.action))
-            cells = (f"{day_text(local)} {local:%H:%M}", entry.by, what, change_text(entry))
+            cells = (f"{day_text(local)} {local:%H:%M}", entry.by, what, change_text(entry, self._form))
+            reference = reference_text(entry)
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip(text)
+                item.setToolTip(f"{text}\n\nDetails: {reference}" if reference else text)
                 self.table.setItem(row, column, item)
         self.table.resizeRowsToContents()
+        self._show_details()
+
+    def _show_details(self) -> None:
+        row = self.table.currentRow()
+        entries = self.shown_entries()
+        reference = reference_text(entries[row]) if 0 <= row < len(entries) and self.table.selectedItems() else ""
+        self.details.setText(f"Details of the selected step: {reference}" if reference else
+                             "Select a step to see its details (the submission, the checks confirmed).")
 
     def _return_changed(self, location_id: str, period: str) -> None:
         if self.isVisible() and location_id == self.location_combo.currentData() and period == str(self.picker.period):

@@ -44,7 +44,17 @@ def read_status(context: AppContext, location: Location, period: Period) -> Loca
         status.accepted_this_month = revisions[-1] if revisions else None
     if state == "draft":
         status.last_editor = store.last_editor(location.id, period)
+    if state == "rejected":
+        status.field_labels = _field_labels(location, period)
     return status
+
+
+def _field_labels(location: Location, period: Period) -> dict[str, str]:
+    try:
+        form = default_catalogue().form_for(location.service_type, period)
+    except UnknownForm:
+        return {}
+    return {item.key: item.label for item in form.fields}
 
 
 def _service_title(location: Location, period: Period) -> str:
@@ -56,6 +66,17 @@ def _service_title(location: Location, period: Period) -> str:
 
 class HomeView(QWidget):
     """Locations as cards under a month picker and the month's collection window."""
+
+    SCREEN_NAME = "all locations"
+    SCREEN_KEYS = (  # F1 lists them (ui/shortcuts_help.py)
+        ("Up / Down", "Select the previous or next location"),
+        ("Ctrl+O", "Open the selected location's return for the month shown"),
+        ("Ctrl+Shift+N", "No changes — save page, for the selected location"),
+        ("Ctrl+H", "History and trend of the selected location"),
+        ("Ctrl+PgUp / Ctrl+PgDown", "Previous / next month"),
+        ("Ctrl+L", "Add a location by hand"),
+        ("F5", "Send everything queued now"),
+    )
 
     open_requested = Signal(str, object)  # location id, Period
     history_requested = Signal(str, object)

@@ -45,6 +45,7 @@ class LocationStatus:
     outbox: list[OutboxItem] = field(default_factory=list)
     last_editor: str | None = None
     now: dt.datetime | None = None  # the app's clock, so "today" is the app's today
+    field_labels: dict[str, str] = field(default_factory=dict)  # key -> question, for the tracker's reasons
 
 
 def this_months_item(status: LocationStatus) -> OutboxItem | None:
@@ -85,7 +86,8 @@ def detail_text(status: LocationStatus) -> str:
         return f"Accepted{' on ' + day_text(when) if when else ''} — receipt {accepted.receipt}."
     if status.state == "rejected" and draft is not None:
         first = next(iter(draft.tracker_messages.items()), None)
-        reason = f": {first[0]}: {'; '.join(first[1])}" if first else ""
+        where = status.field_labels.get(first[0], "") if first else ""
+        reason = f": {where + ': ' if where else ''}{'; '.join(first[1])}" if first else ""
         return f"The tracker refused it{reason}. Open it to fix and send again."
     if status.state == "conflict":
         return "Someone changed this month on the tracker since. Compare both copies and choose."
@@ -125,6 +127,7 @@ class LocationCard(QFrame):
         super().__init__(parent)
         self.location_id = location_id
         self.status: LocationStatus | None = None
+        self._notice_state: str | None = None  # the state the notice was said in
         self.is_selected: bool | None = None  # None until the first set_selected()
         self._repainting = False
         self.setObjectName("locationCard")
@@ -187,8 +190,10 @@ class LocationCard(QFrame):
         super().resizeEvent(event)
 
     def update_status(self, status: LocationStatus) -> None:
-        """Show the location's state for the month."""
+        """Show the location's state for the month; a notice said in another state no longer applies and goes."""
         self.status = status
+        if self.notice_text and shown_state(status) != self._notice_state:
+            self.set_notice(None)
         location = status.location
         parts = [location.id, status.service_title] + ([location.local_authority] if location.local_authority else [])
         size = self.font().pointSizeF() * 1.15
@@ -211,7 +216,12 @@ class LocationCard(QFrame):
         self.setAccessibleDescription(f"{self.last_label.text()}. {self.detail_label.text()}")
 
     def set_notice(self, text: str | None, ok: bool = False) -> None:
-        """A refusal (or a confirmation) after an action on this card; None clears it."""
+        """A refusal (or a confirmation) after an action on this card; None clears it.
+
+        It stays while the month's state stays as it is now: once the return moves on (queued, accepted,
+        started), it no longer applies and goes.
+        """
+        self._notice_state = shown_state(self.status) if self.status is not None else None
         show_message(self.notice, text, ok=ok)
 
     @property

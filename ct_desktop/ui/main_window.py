@@ -32,7 +32,7 @@ from ct_desktop.store import StoreError, who
 from ct_desktop.ui.context import AppContext
 from ct_desktop.ui.home_view import HomeView
 from ct_desktop.ui.shift import shift_prompt
-from ct_desktop.ui.shortcuts_help import SHORTCUTS, shortcuts_html
+from ct_desktop.ui.shortcuts_help import SHORTCUTS, screen_keys, shortcuts_html
 from ct_desktop.ui.sync_controller import SyncController
 from ct_desktop.ui.sync_status import SyncProblemsDialog, SyncStatusWidget
 from ct_desktop.ui.theme import APP_DISPLAY_NAME, open_dialog
@@ -358,8 +358,9 @@ class MainWindow(QMainWindow):
             self.restore_requested.emit(chosen)
 
     def show_shortcuts(self) -> None:
-        """F1: every shortcut in one table."""
-        box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts", shortcuts_html(), parent=self)
+        """F1: the keys of the screen shown, then the window's own."""
+        name, keys = screen_keys(self.stack.currentWidget())
+        box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts", shortcuts_html(name, keys), parent=self)
         box.setTextFormat(Qt.TextFormat.RichText)
         self.dialog = open_dialog(box)
 

@@ -25,6 +25,7 @@ from ct_desktop.store import StoreError, lifecycle
 from ct_desktop.ui.context import AppContext
 from ct_desktop.ui.figures import key_figures
 from ct_desktop.ui.presentation import day_text, parse_moment
+from ct_desktop.ui.shortcuts_help import add_keys_help
 from ct_desktop.ui.theme import error_label, heading, muted, show_message
 
 NEXT_STEP = {
@@ -35,8 +36,14 @@ NEXT_STEP = {
 
 
 def refusal_text(exc: StoreError) -> str:
-    """A store refusal as a sentence, with the next step when there is one."""
+    """A store refusal as a sentence, with the next step when there is one.
+
+    The questions it names are named by their labels: their keys, which the command line shows too, are
+    left out.
+    """
     text = str(exc)
+    for finding in getattr(exc, "findings", ()):
+        text = text.replace(f" ({finding.field})", "")
     text = text[:1].upper() + text[1:]
     if not text.endswith("."):
         text += "."
@@ -56,6 +63,14 @@ class NoChangesDialog(QDialog):
     queued = Signal(object)  # Submission
     open_return_requested = Signal()
 
+    SCREEN_NAME = "no changes — save page"
+    SCREEN_KEYS = (  # F1 lists them (ui/shortcuts_help.py)
+        ("Alt+I", "Tick “I have reviewed these figures”"),
+        ("Alt+Q", "Queue as unchanged (once ticked)"),
+        ("Alt+O", "Open the return instead"),
+        ("Esc", "Cancel: nothing is queued"),
+    )
+
     def __init__(self, context: AppContext, location: Location, period: Period, base: AcceptedRevision,
                  parent: QWidget | None = None):
         super().__init__(parent)
@@ -64,7 +79,7 @@ class NoChangesDialog(QDialog):
         self.submission: Submission | None = None
         self.setWindowTitle("No changes — save page")
         self.setMinimumWidth(560)
-        self.confirm_box = QCheckBox(f"I have reviewed these figures: they are still true for {period.label}.")
+        self.confirm_box = QCheckBox(f"&I have reviewed these figures: they are still true for {period.label}.")
         self.message = error_label()
         self.buttons = QDialogButtonBox()
         self.queue_button = self.buttons.addButton("&Queue as unchanged", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -76,6 +91,7 @@ class NoChangesDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self.open_button.clicked.connect(self._open_instead)
         self._build()
+        add_keys_help(self, self.SCREEN_NAME, self.SCREEN_KEYS)
         self._check_first()
 
     def _check_first(self) -> None:

@@ -37,6 +37,7 @@ from ct_desktop.sync.address import TrackerUrlError, canonical_tracker_url
 from ct_desktop.sync.binding import APP_ADVICE, returns_for_another_tracker, waiting_text
 from ct_desktop.ui.connect_panel import ConnectDialog
 from ct_desktop.ui.context import AppContext
+from ct_desktop.ui.shortcuts_help import add_keys_help
 from ct_desktop.ui.theme import error_label, muted, open_dialog, show_message
 
 
@@ -61,6 +62,17 @@ def forget_connection(data_dir: Path) -> None:
 
 class SettingsDialog(QDialog):
     """Edit the settings; OK saves them all or none."""
+
+    SCREEN_NAME = "settings"
+    SCREEN_KEYS = (  # F1 lists them (ui/shortcuts_help.py)
+        ("Alt+A", "Tracker address"),
+        ("Alt+R / Alt+D", "Reconnect / disconnect"),
+        ("Alt+N", "Your name or initials"),
+        ("Alt+C", "How often to check the outbox"),
+        ("Alt+F", "Open the data folder"),
+        ("Enter", "OK: save all the settings"),
+        ("Esc", "Cancel: change nothing"),
+    )
 
     def __init__(self, context: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -92,6 +104,7 @@ class SettingsDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self._build()
+        add_keys_help(self, self.SCREEN_NAME, self.SCREEN_KEYS)
         self.load()
 
     def _build(self) -> None:

@@ -1,6 +1,16 @@
-"""The main window's keyboard shortcuts, in one place: the actions use them and F1 lists them."""
+"""The main window's keyboard shortcuts, in one place: the actions use them and F1 lists them.
+
+Each screen declares its own keys next to it (``SCREEN_NAME``, ``SCREEN_KEYS``); F1 lists those of the
+screen shown, then the window's. A dialog with keys of its own lists them on F1 too (``add_keys_help``).
+"""
 
 from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QDialog, QMessageBox
 
 # Action name -> key sequences (the first is the one shown in menus and tooltips). Portable text
 # sequences: Qt shows Ctrl as Cmd on macOS.
@@ -37,29 +47,56 @@ DESCRIPTIONS: tuple[tuple[str, str], ...] = (
 )
 
 OTHER_KEYS: tuple[tuple[str, str], ...] = (
-    ("Up / Down", "Move between locations on the home view"),
     ("Tab / Shift+Tab", "Move between buttons and fields"),
     ("Alt + underlined letter", "Press that button or open that menu"),
 )
 
-
-# In a return's form (ui/form_view.py, ui/field_editors.py), keys that work like a spreadsheet's.
-FORM_KEYS: tuple[tuple[str, str], ...] = (
-    ("Tab / Enter", "In a return: save the answer and go to the next box (Enter goes down a table)"),
-    ("Shift+Tab / Shift+Enter", "In a return: save the answer and go back to the box before"),
-    ("Alt+N", "In a return: tick or untick “Not known” for the question"),
-    ("Ctrl+Z", "In a return: undo the last saved change (again for the one before)"),
-    ("Y / N, arrow keys", "In a return: answer a Yes/No question"),
-    ("1, 2, 3… / Up, Down, Space", "In a return: tick a choice"),
-    ("F6 / Shift+F6", "In a return: move between the questions, the problems list and the sections"),
-    ("Ctrl+S", "In a return: save what is typed"),
-    ("Ctrl+Enter", "In a return: ready to send"),
-)
+Keys = tuple[tuple[str, str], ...]  # (keys as shown, what they do), declared by each screen next to it
 
 
-def shortcuts_html() -> str:
-    """A table of every shortcut, for the F1 box."""
-    rows = [(" or ".join(SHORTCUTS[name]), text) for name, text in DESCRIPTIONS] + list(OTHER_KEYS)
-    rows += list(FORM_KEYS)
-    cells = "".join(f"<tr><td style='padding-right:16px'><b>{keys}</b></td><td>{text}</td></tr>" for keys, text in rows)
+def keys_table(rows: Keys) -> str:
+    """Rows of keys and what they do, as an HTML table."""
+    cells = "".join(f"<tr><td style='padding-right:16px'><b>{escape(keys, quote=False)}</b></td>"
+                    f"<td>{escape(text, quote=False)}</td></tr>" for keys, text in rows)
     return f"<table>{cells}</table>"
+
+
+def window_keys() -> Keys:
+    """The main window's own shortcuts, which work on every screen of it."""
+    return tuple((" or ".join(SHORTCUTS[name]), text) for name, text in DESCRIPTIONS) + OTHER_KEYS
+
+
+def shortcuts_html(screen: str = "", keys: Keys = (), *, with_window_keys: bool = True) -> str:
+    """The F1 box: the keys of the screen shown first, then (in the main window) those that work everywhere."""
+    parts = []
+    if keys:
+        parts += [f"<p><b>On this screen ({escape(screen, quote=False)})</b></p>" if screen else "", keys_table(keys)]
+    if with_window_keys:
+        listed = {part for shown, _ in keys for part in _parts(shown)}
+        rest = tuple(row for row in window_keys() if not _parts(row[0]) <= listed)  # each key said once
+        parts += ["<p><b>Everywhere in the window</b></p>", keys_table(rest)]
+    return "".join(parts)
+
+
+def _parts(keys: str) -> set[str]:
+    return {part.strip() for part in keys.replace(" or ", " / ").split(" / ")}
+
+
+def screen_keys(screen: object) -> tuple[str, Keys]:
+    """(name, keys) a screen declares as SCREEN_NAME and SCREEN_KEYS; ('', ()) when it declares none."""
+    return str(getattr(screen, "SCREEN_NAME", "")), tuple(getattr(screen, "SCREEN_KEYS", ()))
+
+
+def add_keys_help(dialog: QDialog, title: str, keys: Keys) -> None:
+    """F1 in a dialog lists the dialog's own keys (the main window's shortcuts do not reach into it)."""
+    def show() -> None:
+        box = QMessageBox(QMessageBox.Icon.NoIcon, f"Keyboard shortcuts — {title}",
+                          shortcuts_html(title, keys, with_window_keys=False), parent=dialog)
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.finished.connect(lambda _r: box.deleteLater())
+        box.open()
+        dialog.keys_box = box  # type: ignore[attr-defined]  # what tests read
+
+    shortcut = QShortcut(QKeySequence("F1"), dialog)
+    shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+    shortcut.activated.connect(show)

@@ -248,8 +248,11 @@ class SyncController(QObject):
         else:
             # The details keep the plain words; the kind of failure goes to the log, not to the person.
             log.warning("sync run failed: %s: %s", type(exc).__name__, exc)
+            from ct_desktop.sync.client import SyncError
+
+            ours = isinstance(exc, (StoreError, SyncError)) and str(exc)  # our own words; others are a library's
             self._publish(running=False, summary="Sending stopped; it is tried again in a minute",
-                          detail=str(exc) or "Sending stopped before it finished; nothing queued was lost.")
+                          detail=str(exc) if ours else "Sending stopped before it finished; nothing queued was lost.")
             self.retry.start(RETRY_OFFLINE_S * 1000)
         self._run_pending()
 

@@ -212,7 +212,8 @@ def test_submit_asks_for_warnings_to_be_confirmed(capsys, store, care_home_value
     assert code == 1 and "1 warning to look at" in err and "warning beds_occupied" in err
     assert "--confirm-warnings" in err
     code, out, _ = run(capsys, "submit", HOME, "2026-09", "--by", "AB", "--confirm-warnings")
-    assert code == 0 and "Queued Sunny Care (1-101), September 2026, as submission" in out
+    assert code == 0 and "Queued Sunny Care (1-101), September 2026, to send, reviewed by AB." in out
+    assert store.outbox_items()[0].submission_id[:8] not in out  # the id is for --json and the log
     assert "With 1 warning confirmed." in out
     assert store.get_return(HOME, SEPTEMBER).state is ReturnState.QUEUED
 

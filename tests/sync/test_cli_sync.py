@@ -204,6 +204,10 @@ def test_sync_that_cannot_reach_the_tracker_exits_3_and_says_why(capsys, monkeyp
     assert (code, err) == (3, "")
     assert out.startswith("Nothing sent; 1 waiting: the tracker could not be reached (next try at ")
     assert "  waiting: 1 submission; to try at once when the network is back: ct-desktop sync --retry-now" in out
+    code, out, _ = run(capsys, monkeypatch, "draft", "show", "1-101", "2026-09")
+    assert "last error: the tracker could not be reached: check the network connection" in out
+    assert "ConnectionError" not in out
+    assert "submission" not in out.split("History")[0]  # the id is in --json, not in what people read
 
 
 def test_sync_with_nothing_due_still_says_the_tracker_cannot_be_reached(capsys, monkeypatch, isolated_data_dir):

@@ -171,11 +171,16 @@ def test_a_location_the_tracker_does_not_know_is_set_aside(store, engine):
     assert report.set_aside and not report.all_sent
 
 
-def test_a_submission_id_used_for_other_content_is_set_aside(store, engine, tracker):
+def test_a_submission_id_used_for_other_content_is_set_aside(store, engine, tracker, caplog):
     item = queue(store, CARE_HOME.id, SEPTEMBER, care_home_values())
     assert tracker.put(CARE_HOME.id, SEPTEMBER, dict(item.payload, reviewed_by="Someone Else")).status_code == 201
-    engine.run_once()
-    assert "submission_id_reused" in item_of(store, item.submission_id).set_aside_reason
+    with caplog.at_level("INFO", logger="ct_desktop.sync.engine"):
+        engine.run_once()
+    reason = item_of(store, item.submission_id).set_aside_reason
+    # The person reads the tracker's words; its code for the refusal is kept in the log.
+    assert reason.startswith("the tracker refused it: ") and "with different content" in reason
+    assert "submission_id_reused" not in reason
+    assert "submission_id_reused" in caplog.text
 
 
 def test_a_revision_conflict_keeps_the_trackers_copy_and_never_overwrites_it(store, engine, tracker):

@@ -20,6 +20,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from sample_returns import care_home_values
 
+from ct_desktop.history_detail import split_detail
 from ct_desktop.models import NOT_KNOWN, HistoryAction, Location, ReturnState
 from ct_desktop.period import Period
 from ct_desktop.ui.form_view import ReturnFormView
@@ -99,7 +100,9 @@ def test_a_complete_september_return_typed_field_by_field_is_checked_and_queued(
     draft = store.get_return(HOME.id, SEPTEMBER)
     assert draft.state is ReturnState.QUEUED
     assert [item.payload["values"]["beds_occupied"] for item in store.outbox_items()] == [34]
-    assert "warnings confirmed: beds_unaccounted" in store.history(HOME.id, SEPTEMBER)[-1].detail
+    plain, reference = split_detail(store.history(HOME.id, SEPTEMBER)[-1].detail)
+    assert "warnings confirmed: “Occupied, reserved, accepting" in plain and "beds_unaccounted" not in plain
+    assert "rules beds_unaccounted" in reference and store.outbox_items()[0].submission_id[:8] in reference
     assert not view.send_button.isEnabled()
     assert "Queued" in view.header.details.text()
 

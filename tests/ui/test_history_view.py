@@ -9,6 +9,7 @@ from PySide6.QtGui import QColor
 from sample_returns import CARE_HOME, HOME_CARE, accept, care_home_values, home_care_values, summer_care_home_values
 
 from ct_desktop.forms.catalogue import default_catalogue
+from ct_desktop.history_detail import split_detail
 from ct_desktop.models import AcceptedRevision
 from ct_desktop.period import Period
 from ct_desktop.ui.figures import SERIES, brief_summary, key_figures, series_for, trend_points
@@ -62,6 +63,41 @@ def test_lifecycle_steps_are_listed_with_their_detail(context, view):
     whats = [row[2] for row in rows(view)]
     assert whats[0] == "Accepted" and "Submitted" in whats
     assert any("submitted by AB" in row[3] for row in rows(view))
+
+
+def test_a_step_reads_in_plain_words_and_keeps_its_submission_and_rule_codes_in_the_details(context, view):
+    store = context.store
+    store.set_values("1-101", SEPTEMBER, dict(care_home_values(), beds_occupied=34), "AB")  # 1 bed unaccounted
+    sent = store.submit("1-101", SEPTEMBER, "AB", confirm_warnings=True)
+    store.begin_attempt(sent.item.submission_id)
+    store.mark_rejected(sent.item.submission_id, {"beds_occupied": ["does not match the bed census"]})
+    short = sent.item.submission_id[:8]
+    view.set_return("1-101", SEPTEMBER)
+    view.filter_combo.setCurrentIndex(view.filter_combo.findData("__steps__"))
+    listed = rows(view)
+    assert [row[2] for row in listed] == ["Refused", "Submitted"]
+    shown = " ".join(" ".join(row) for row in listed)
+    assert short not in shown and "beds_unaccounted" not in shown and "submission" not in shown
+    assert "warnings confirmed: “Occupied, reserved, accepting" in listed[1][3]
+    assert "queued to send" in listed[1][3]
+    assert listed[0][3] == "refused by the tracker: Beds occupied: does not match the bed census"
+
+    view.table.selectRow(1)
+    assert f"submission {short}" in view.details.text() and "rules beds_unaccounted" in view.details.text()
+    assert "rules beds_unaccounted" in view.table.item(1, 3).toolTip()
+    view.table.selectRow(0)
+    assert f"submission {short}" in view.details.text() and "beds_unaccounted" not in view.details.text()
+
+
+def test_steps_saved_before_the_split_read_in_plain_words_too():
+    plain, reference = split_detail("submitted by AB; warnings confirmed: beds_unaccounted, large_change; "
+                                    "queued as submission 0cd98e8b")
+    assert plain == "submitted by AB; warnings confirmed; queued to send"
+    assert reference == "submission 0cd98e8b; rules beds_unaccounted, large_change"
+    plain, reference = split_detail("submission 0cd98e8b set aside: the tracker does not know it")
+    assert plain == "The submission set aside: the tracker does not know it" and reference == "submission 0cd98e8b"
+    assert split_detail("accepted by the tracker as revision 2 (receipt R-1)") == (
+        "accepted by the tracker as revision 2 (receipt R-1)", "")
 
 
 def test_the_trend_shows_twelve_months_with_gaps_and_a_summary(context, view):

@@ -50,7 +50,8 @@ def test_each_state_is_shown_in_words_as_well_as_colour(qtbot, context, view):
                       "1-902": "Accepted", "1-903": "Refused — needs changes"}
     assert "1 answer saved; last change by CD" in view.cards["1-900"].detail_label.text()
     assert "receipt CT-1-902-2026-09-r1" in view.cards["1-902"].detail_label.text()
-    assert "beds_occupied: more beds than the home has" in view.cards["1-903"].detail_label.text()
+    assert "refused it: Beds occupied: more beds than the home has" in view.cards["1-903"].detail_label.text()
+    assert "beds_occupied" not in view.cards["1-903"].detail_label.text()  # the question, not its key
     assert view.cards["1-902"].accessibleName() == "Home 2: Accepted"
     # Nothing left to do for a queued or accepted month, and the button says why.
     assert not view.cards["1-901"].no_changes_button.isEnabled()
@@ -120,12 +121,14 @@ def test_no_changes_in_september_is_refused_with_the_flu_questions_named(qtbot, 
     message = dialog.message.text()
     assert not dialog.confirm_box.isEnabled() and dialog.open_button.isDefault()
     assert message.startswith("September 2026 asks for answers the return accepted for August 2026 does not have")
-    assert "flu_vacc_direct" in message and "Open the return to answer what this month asks" in message
+    assert "Directly employed staff with this season's flu vaccination" in message
+    assert "flu_vacc_direct" not in message  # the question's label, not its key
+    assert "Open the return to answer what this month asks" in message
     assert dialog.isVisible() and not dialog.queue_button.isEnabled()
     assert context.store.outbox_items() == []
     assert context.store.get_return("1-101", SEPTEMBER) is None
     dialog.reject()
-    qtbot.waitUntil(lambda: "flu_vacc_direct" in card.notice_text, timeout=2000)
+    qtbot.waitUntil(lambda: "this season's flu vaccination" in card.notice_text, timeout=2000)
     assert card.badge.text() == "Not started"
 
 

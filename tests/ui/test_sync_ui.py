@@ -6,7 +6,7 @@ import pytest
 import shiboken6
 from fault_proxy import FaultPlan, FaultProxy
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QPushButton
 from sample_returns import care_home_values
 from tracker_server import add_provider, running_tracker
 
@@ -250,3 +250,56 @@ def test_status_words_for_each_state():
         "Offline · 2 waiting to send when the tracker can be reached"
     assert status_words(SyncStatus(running=True, detail="Sending 1-101 September 2026 (1 of 2)")) == \
         "Sending… Sending 1-101 September 2026 (1 of 2)"
+
+
+def test_a_card_drops_messages_that_no_longer_apply_once_its_return_is_accepted(qtbot, context, tracker):
+    db, token = tracker
+    with running_tracker(db) as tracker_url, FaultProxy(tracker_url, FaultPlan()) as network:
+        connect_app(context, network.url, token)
+        queue_september(context)
+        network.plan = FaultPlan(["drop"])  # the network is down for the first send
+        window = open_window(qtbot, context)
+        card = window.home.cards["1-101"]
+        with qtbot.waitSignal(context.events.sync_finished, timeout=SYNC_TIMEOUT):
+            qtbot.keyClick(window, Qt.Key.Key_F5)
+        assert "not sent yet (the tracker could not be reached: check the network connection)" in \
+            card.detail_label.text()
+        window.home.select("1-101")
+        qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+        assert card.notice_text == "September 2026 is already queued to send."  # refused: it is queued
+
+        with qtbot.waitSignal(context.events.sync_finished, timeout=SYNC_TIMEOUT) as finished:
+            qtbot.keyClick(window, Qt.Key.Key_F5)  # the network is back
+        assert [entry[:2] for entry in finished.args[0].accepted] == [("1-101", "2026-09")]
+        assert card.badge.text() == "Accepted"
+        assert "could not be reached" not in card.detail_label.text()
+        assert card.notice_text == "" and card.notice.isHidden()
+        window.close()
+
+
+def test_the_connect_dialog_grows_to_show_the_whole_keyring_message(qtbot, context, tracker):
+    import keyring
+    from keyring.backends import fail
+
+    db, token = tracker
+    keyring.set_keyring(fail.Keyring())  # a computer without a keyring (the conftest fixture puts it back)
+    with running_tracker(db) as url:
+        dialog = ConnectDialog(context)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        before = dialog.height()
+        dialog.panel.url_edit.setText(url)
+        dialog.panel.token_edit.setText(token)
+        dialog.panel.connect_button.click()
+        label = dialog.panel.message
+        qtbot.waitUntil(lambda: label.text().startswith("Not connected: no keyring"), timeout=SYNC_TIMEOUT)
+        assert "GNOME Keyring" in label.text()  # what to install on this operating system, in words
+        # Every wrapped line of it is on screen: the label has the height its text needs at its width,
+        # and lies inside the dialog, above the Close button.
+        qtbot.waitUntil(lambda: label.height() >= label.heightForWidth(label.width()), timeout=2000)
+        assert label.wordWrap() and dialog.height() > before
+        bottom = label.mapTo(dialog, label.rect().bottomLeft()).y()
+        close = next(b for b in dialog.findChildren(QPushButton) if b.text().endswith("Close"))
+        assert bottom < close.mapTo(dialog, close.rect().topLeft()).y() <= dialog.height()
+        dialog.close()
