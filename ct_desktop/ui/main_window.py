@@ -184,9 +184,12 @@ class MainWindow(QMainWindow):
     # Pages --------------------------------------------------------------------------------------
 
     def set_title(self, page: str | None = None) -> None:
-        """The title bar: the page shown, the app and always the profile ("… — Training")."""
+        """The title bar: the page shown, always the profile, and the app ("Training — Capacity Tracker return").
+
+        The app's name comes last: Qt adds it at the end of a title that does not end with it (on Linux).
+        """
         parts = [page] if page else []
-        self.setWindowTitle(" — ".join([*parts, APP_DISPLAY_NAME, self._context.profile_name]))
+        self.setWindowTitle(" — ".join([*parts, self._context.profile_name, APP_DISPLAY_NAME]))
 
     def show_home(self, *, refresh: bool = True) -> None:
         """Back to all locations (Esc, Alt+Left); an open form saves what was typed as it hides.

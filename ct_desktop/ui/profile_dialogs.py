@@ -53,8 +53,13 @@ class ProfileChooser(QDialog):
             self.list.addItem(item)
         names = [profile.name for profile in profiles]
         self.list.setCurrentRow(names.index(selected) if selected in names else 0)
-        self.list.itemActivated.connect(lambda _item: self.accept())  # Enter or a double click
+        # Enter reaches the dialog's default button (the list lets it through). Not itemActivated: under
+        # some window systems it fires on its own as the pointer rests on the list.
+        self.list.itemDoubleClicked.connect(lambda _item: self.accept())
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Open | QDialogButtonBox.StandardButton.Cancel)
+        open_button = buttons.button(QDialogButtonBox.StandardButton.Open)
+        if open_button is not None:
+            open_button.setDefault(True)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

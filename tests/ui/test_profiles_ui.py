@@ -53,11 +53,11 @@ def test_the_title_bar_always_shows_the_profile(qtbot, context):
     context.store.add_location(CARE_HOME)
     window = MainWindow(context, start_sync=False, use_network_information=False)
     qtbot.addWidget(window)
-    assert window.windowTitle() == "Capacity Tracker return — Live"
+    assert window.windowTitle() == "Live — Capacity Tracker return"
     window.open_return(CARE_HOME.id, SEPTEMBER)
-    assert window.windowTitle() == "Sunny Care, September 2026 — Capacity Tracker return — Live"
+    assert window.windowTitle() == "Sunny Care, September 2026 — Live — Capacity Tracker return"
     window.show_history(CARE_HOME.id, SEPTEMBER)
-    assert window.windowTitle() == "History — Capacity Tracker return — Live"
+    assert window.windowTitle() == "History — Live — Capacity Tracker return"
     window.close()
 
 
@@ -68,9 +68,9 @@ def test_a_training_profile_says_so_in_the_title(qtbot, isolated_data_dir, clock
                          events=AppEvents(), clock=clock)
     window = MainWindow(context, start_sync=False, use_network_information=False)
     qtbot.addWidget(window)
-    assert window.windowTitle() == "Capacity Tracker return — Training"
+    assert window.windowTitle() == "Training — Capacity Tracker return"
     window.show_home()
-    assert window.windowTitle().endswith(" — Training")
+    assert window.windowTitle() == "Training — Capacity Tracker return"
     window.close()
 
 
@@ -101,7 +101,7 @@ def test_with_two_profiles_the_start_asks_which_with_the_last_used_ready_for_ent
     assert app_module.run_app(None) == 0
     assert seen["choices"] == ["Live — not connected to a tracker", "Training — not connected to a tracker"]
     assert seen["selected"] == "Training"
-    assert seen["titles"] == ["Capacity Tracker return — Training"]
+    assert seen["titles"] == ["Training — Capacity Tracker return"]
     assert seen["cards"] == [[HOME_CARE.id]]  # Training's own locations
     assert seen["lock"] == os.getpid()  # the lock of the profile opened, not Live's
     assert app_holding(training.folder) is None and app_holding(isolated_data_dir) is None
@@ -127,7 +127,7 @@ def test_with_only_live_there_is_no_chooser(qtbot, isolated_data_dir, monkeypatc
 
     when_shown(MainWindow, close)
     assert app_module.run_app(None) == 0
-    assert titles == ["Capacity Tracker return — Live"]
+    assert titles == ["Live — Capacity Tracker return"]
 
 
 @pytest.fixture
@@ -174,7 +174,7 @@ def test_switching_profile_reopens_the_window_on_the_other_one_and_keeps_everyth
     qtbot.keyClick(chooser.list, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: session.window is not None and session.window is not first)
     window = session.window
-    assert window.windowTitle() == "Capacity Tracker return — Training"
+    assert window.windowTitle() == "Training — Capacity Tracker return"
     assert list(window.home.cards) == [HOME_CARE.id]
     assert session.context.data_dir == training.folder
     assert app_holding(training.folder) == os.getpid() and app_holding(isolated_data_dir) is None
@@ -222,6 +222,6 @@ def test_a_new_profile_refuses_a_bad_name_then_opens_with_its_first_run(qtbot, s
     qtbot.keyClick(dialog.name_edit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: session.window is not None and session.window is not first)
     assert welcomed == ["Welcome to the profile Training", "AB"]  # the name of who is working, ready
-    assert session.window.windowTitle() == "Capacity Tracker return — Training"
+    assert session.window.windowTitle() == "Training — Capacity Tracker return"
     assert (isolated_data_dir / "profiles" / "Training" / "ct-desktop.db").exists()
     assert load_settings(isolated_data_dir / "profiles" / "Training").first_run_done
