@@ -118,12 +118,13 @@ def test_help_and_mistakes_without_a_command_get_the_whole_parser(capsys):
         main(["--help"])
     assert exit_help.value.code == 0
     shown = capsys.readouterr().out
-    assert all(command in shown for command in ("window", "draft", "no-changes", "import-csv", "doctor"))
-    for mistake in (["--data-dir"], ["--bogus"], ["--data-dir", "x", "nonsense"]):
+    assert all(command in shown for command in ("window", "draft", "no-changes", "import-csv", "profiles", "doctor"))
+    for mistake in (["--data-dir"], ["--profile"], ["--bogus"], ["--data-dir", "x", "nonsense"]):
         with pytest.raises(SystemExit) as exit_mistake:
             main(mistake)
         assert exit_mistake.value.code == 2
-        assert "usage: ct-desktop [-h] [--data-dir DIR] [--version] COMMAND ..." in capsys.readouterr().err
+        usage = " ".join(capsys.readouterr().err.split())
+        assert "usage: ct-desktop [-h] [--data-dir DIR] [--profile NAME] [--version] COMMAND ..." in usage
 
 
 def test_the_window_does_not_wait_for_the_network_watch(tmp_path):

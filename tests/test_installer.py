@@ -75,7 +75,7 @@ def test_the_windowed_app_reaches_its_main_window_and_quits(frozen_app, data_dir
     result = run_frozen(frozen_app, "ct-desktop", data_dir=data_dir, CT_DESKTOP_EXIT_AFTER_START="1")
     assert result.returncode == 0, result.stderr
     if sys.platform not in ("win32", "darwin"):  # elsewhere a windowed executable has no standard output
-        assert STARTED_LINE + "Capacity Tracker return" in result.stdout
+        assert STARTED_LINE + "Live — Capacity Tracker return" in result.stdout  # the profile in the title
 
 
 def test_the_console_executable_starts_the_app_too(frozen_app, data_dir):

@@ -15,19 +15,19 @@ from collections.abc import Sequence
 
 from ct_desktop import __version__
 from ct_desktop.cli import start_cmd
-from ct_desktop.cli.common import EXIT_BAD_INPUT, CliError, data_dir_parent
+from ct_desktop.cli.common import EXIT_BAD_INPUT, CliError, choose_data_folder, data_dir_parent
 
 # Each command module offers register(subparsers, parent) and sets its handler with set_defaults(run=...).
 # The order is the order of --help.
 COMMANDS = (
     "window_cmd", "validate_cmd", "locations_cmd", "draft_cmd", "submit_cmd", "no_changes_cmd", "status_cmd",
-    "connect_cmd", "sync_cmd", "outbox_cmd", "csv_cmd", "backup_cmd", "doctor_cmd",
+    "connect_cmd", "sync_cmd", "outbox_cmd", "csv_cmd", "backup_cmd", "profiles_cmd", "doctor_cmd",
 )
 DESCRIPTION = "Prepare and send the monthly Capacity Tracker return. With no command, starts the app."
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The whole argument parser, every command taking --data-dir."""
+    """The whole argument parser, every command taking --data-dir and --profile."""
     parent = data_dir_parent()
     parser = _top_parser(parent)
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
@@ -63,6 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     args = _start_only(argv) or build_parser().parse_args(argv)
     try:
+        if getattr(args, "uses_data_folder", True) and args.run is not start_cmd.run:
+            choose_data_folder(args)  # the app chooses its own (it may ask which profile)
         code = int(args.run(args) or 0)
         # Written out here, not at exit, so that a failed write is reported (and changes the exit code).
         sys.stdout.flush()

@@ -1,4 +1,4 @@
-"""What every command shares: the --data-dir option, errors with exit codes, JSON output."""
+"""What every command shares: the --data-dir and --profile options, errors with exit codes, JSON output."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ class CliError(Exception):
 
 
 def data_dir_parent() -> argparse.ArgumentParser:
-    """A parent parser that gives a command the --data-dir option."""
+    """A parent parser that gives a command the --data-dir and --profile options."""
     parent = argparse.ArgumentParser(add_help=False)
     parent.add_argument(
         "--data-dir",
@@ -33,7 +33,27 @@ def data_dir_parent() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="data folder to use (default: $CT_DESKTOP_DATA_DIR, else your user data folder)",
     )
+    parent.add_argument(
+        "--profile",
+        metavar="NAME",
+        default=argparse.SUPPRESS,
+        help="the profile to use, such as Training (default: Live, the data folder itself; "
+        "ct-desktop profiles lists them)",
+    )
     return parent
+
+
+def choose_data_folder(args: argparse.Namespace) -> None:
+    """Put the data folder that --profile or --data-dir chooses in ``args.data_dir``; a CliError (exit 2) if none.
+
+    Every command then reads ``args.data_dir`` alone.
+    """
+    from ct_desktop.profiles import ProfileError, choose_folder
+
+    try:
+        args.data_dir = str(choose_folder(getattr(args, "data_dir", None), getattr(args, "profile", None)))
+    except ProfileError as exc:
+        raise CliError(str(exc)) from exc
 
 
 def parse_period(text: str) -> Period:

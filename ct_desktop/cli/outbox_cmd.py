@@ -4,7 +4,9 @@ a submission that was set aside.
 ``list`` (the default) shows each submission with its number, location, month, state, attempts and the
 tracker's last answer. ``retry ID`` sends a set-aside submission again with the next sync; ``dismiss ID``
 takes it out of the outbox, and its return becomes a draft to edit and submit again (its history keeps
-both). Exit 0: done; 2: no such submission, it is not set aside, or the data folder cannot be used.
+both). A submission still waiting to be sent is dismissed only with ``--waiting`` (so that a folder whose
+returns wait for one tracker can be connected to another, say). Exit 0: done; 2: no such submission, it
+is not set aside (without --waiting), or the data folder cannot be used.
 """
 
 from __future__ import annotations
@@ -29,13 +31,17 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
         help="list the returns waiting to be sent; retry or dismiss one that was set aside",
         description="list: every submission in the outbox with its number, location, month, state, attempts "
         "and the tracker's last answer. retry ID: send a set-aside submission again. dismiss ID: take a "
-        "set-aside submission out of the outbox; its return becomes a draft to edit and submit again. "
-        "Exit 0: done; 2: no such submission, not set aside, or the data folder cannot be used.",
+        "set-aside submission out of the outbox (with --waiting, one still waiting to be sent too); its return "
+        "becomes a draft to edit and submit again. Exit 0: done; 2: no such submission, not set aside, or the "
+        "data folder cannot be used.",
     )
     parser.add_argument("action", nargs="?", default="list", choices=ACTIONS, metavar="list|retry|dismiss",
                         help="what to do (default: list)")
     parser.add_argument("id", nargs="?", metavar="ID", help="the submission's number, as the list shows it")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.add_argument("--waiting", action="store_true",
+                        help="dismiss: also a submission still waiting to be sent, which is then not sent (the "
+                        "return stays saved, as a draft)")
     add_by_option(parser)
     parser.set_defaults(run=run)
 
@@ -57,16 +63,15 @@ def run(args: argparse.Namespace) -> int:
         if item is None:
             raise CliError(f"no submission {number} in the outbox (ct-desktop outbox list shows what is there)")
         where = f"{printable(item.location_id)} {item.period.label}"
-        if not item.set_aside_reason:
-            raise CliError(f"submission {number} ({where}) is not set aside: it is sent with the next sync; "
-                           "only a set-aside submission can be retried or dismissed")
+        if not item.set_aside_reason and (args.action == "retry" or not args.waiting):
+            raise CliError(_not_set_aside(args.action, number, where, item.tracker_url))
         try:
             if args.action == "retry":
                 kept = store.retry_set_aside(item.submission_id, by)
                 said = f"Submission {number} ({where}) goes again with the next sync (ct-desktop sync)."
                 result = kept.as_dict()
             else:
-                draft = store.dismiss_set_aside(item.submission_id, by)
+                draft = store.dismiss_set_aside(item.submission_id, by, even_if_waiting=args.waiting)
                 said = (f"Submission {number} ({where}) dismissed: the return is a {draft.state} again; edit it "
                         f"with ct-desktop draft set {item.location_id} {item.period} KEY=VALUE ..., then submit it.")
                 result = {"id": number, "location": item.location_id, "period": str(item.period),
@@ -78,6 +83,15 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(said)
     return 0
+
+
+def _not_set_aside(action: str, number: int, where: str, tracker_url: str | None) -> str:
+    to = f" to the tracker at {tracker_url}" if tracker_url else ""
+    if action == "retry":
+        return f"submission {number} ({where}) is not set aside: it is sent{to} with the next sync"
+    return (f"submission {number} ({where}) is not set aside but waiting to be sent{to}; to take it out of the "
+            f"outbox all the same, so that it is not sent (the return stays saved, as a draft): "
+            f"ct-desktop outbox dismiss {number} --waiting")
 
 
 def _number(text: str) -> int:

@@ -17,8 +17,9 @@ import sys
 from ct_desktop import __version__
 from ct_desktop.cli.common import CliError
 from ct_desktop.collection_window import collection_window, now_london, status_text
-from ct_desktop.paths import DataDirError, ensure_data_dir, resolve_data_dir
+from ct_desktop.paths import DataDirError, ensure_data_dir
 from ct_desktop.period import Period, describe_day
+from ct_desktop.profiles import ProfileError, choose_folder
 
 # What the main window needs that does not need Qt: the core, the window's Qt-free helpers, and html
 # (cards escape names with it).
@@ -42,14 +43,17 @@ def display_available() -> bool:
 
 def run(args: argparse.Namespace) -> int:
     """Start the app; without a display, print the status and say why no window opened (exit 0)."""
+    data_dir, profile = getattr(args, "data_dir", None), getattr(args, "profile", None)
     try:
-        folder = ensure_data_dir(resolve_data_dir(getattr(args, "data_dir", None)))
-    except DataDirError as exc:
+        folder = ensure_data_dir(choose_folder(data_dir, profile))
+    except (DataDirError, ProfileError) as exc:
         if display_available():
             # Started from an icon or the Start menu there is no terminal to read: say it in a box too.
             with contextlib.suppress(ImportError):
                 importlib.import_module("ct_desktop.ui.app").report_unusable_data_folder(exc)
         raise CliError(str(exc)) from exc
+    # Neither option: the app opens the profile chosen (it asks which when there is more than one).
+    chosen = folder if data_dir is not None or profile is not None else None
     if display_available():
         # This month's due date, which the main window shows, worked out before Qt is loaded. It is
         # usually read from the bank holiday cache; when the holidays package has to be loaded (first
@@ -65,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
             print_status(folder)
             print(f"The ct-desktop window cannot start: {exc}. Reinstall ct-desktop to get PySide6.")
             return 0
-        return int(app.run_app(folder))
+        return int(app.run_app(chosen))
     print_status(folder)
     print(NO_DISPLAY)
     return 0

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ct_desktop.app_lock import LOCK_FILENAME
+from ct_desktop.profiles import PROFILES_DIRNAME
 from ct_desktop.store import health
 from ct_desktop.store.errors import StoreError, StoreUnreadable
 
@@ -363,7 +364,8 @@ def _refuse_empty(path: Path) -> None:
 def _folder_in_use(path: Path) -> bool:
     # The database's own -wal/-shm, the app's lock and the check record are there from the first start;
     # anything else of ours (settings, backups, copies kept aside) says the folder was used.
-    own = {path.name + "-wal", path.name + "-shm", LOCK_FILENAME, health.record_path(path).name}
+    # The profiles kept under the Live folder say nothing of the Live database itself.
+    own = {path.name + "-wal", path.name + "-shm", LOCK_FILENAME, health.record_path(path).name, PROFILES_DIRNAME}
     return any(entry.name not in own and not entry.name.startswith(".") for entry in path.parent.iterdir()
                if entry.name != path.name)
 

@@ -128,14 +128,18 @@ def retry_set_aside(db: Database, submission_id: str, by: str, now: dt.datetime)
         return item_by_submission(db, submission_id)  # type: ignore[return-value]
 
 
-def dismiss_set_aside(db: Database, submission_id: str, by: str, now: dt.datetime) -> ReturnDraft:
-    """A person gives up a set-aside submission: it leaves the outbox and its return can be edited and sent again.
+def dismiss_set_aside(db: Database, submission_id: str, by: str, now: dt.datetime, *,
+                      even_if_waiting: bool = False) -> ReturnDraft:
+    """A person gives up a submission: it leaves the outbox and its return can be edited and sent again.
 
-    Its values stay, as a draft. StoreError when it is not set aside (a waiting item may be on its way).
+    Its values stay, as a draft. StoreError when it is not set aside, unless ``even_if_waiting`` (the
+    person confirmed taking back one still waiting to be sent, to connect the folder to another tracker,
+    say: it may be on its way, which the history says).
     """
     with writing(db):
         row = _row(db, submission_id)
-        if row["set_aside_reason"] is None:
+        reason = row["set_aside_reason"]
+        if reason is None and not even_if_waiting:
             raise StoreError("it is not set aside: only a set-aside return can be dismissed")
         ret = _return_row(db, row["return_id"])
         db.execute("DELETE FROM outbox WHERE id = ?", [row["id"]])
@@ -144,9 +148,10 @@ def dismiss_set_aside(db: Database, submission_id: str, by: str, now: dt.datetim
                                              "updated_at": utc_text(now)})
         reached = (" It may have reached the tracker: if so, the tracker says so when the return is sent again."
                    if row["attempts"] else "")
+        was = (f"it had been set aside: {reason}" if reason is not None else
+               f"it was waiting to be sent{' to the tracker at ' + row['tracker_url'] if row['tracker_url'] else ''}")
         add_history(db, ret["id"], now, by, HistoryAction.DISMISSED,
-                    with_reference(f"dismissed (it had been set aside: {row['set_aside_reason']}); "
-                                   f"the return can be edited and sent again.{reached}",
+                    with_reference(f"dismissed ({was}); the return can be edited and sent again.{reached}",
                                    submission_reference(submission_id)))
         return draft_from_row(db, _return_row(db, ret["id"]))
 

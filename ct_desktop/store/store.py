@@ -377,9 +377,10 @@ class Store:
         return outbox.retry_set_aside(self._db, submission_id, who(by), self.now())
 
     @_translated
-    def dismiss_set_aside(self, submission_id: str, by: str) -> ReturnDraft:
-        """Take a set-aside submission out of the outbox; its return is a draft again, to edit and send."""
-        return outbox.dismiss_set_aside(self._db, submission_id, who(by), self.now())
+    def dismiss_set_aside(self, submission_id: str, by: str, *, even_if_waiting: bool = False) -> ReturnDraft:
+        """Take a set-aside submission (or, confirmed, a waiting one) out of the outbox; its return is a draft
+        again, to edit and send."""
+        return outbox.dismiss_set_aside(self._db, submission_id, who(by), self.now(), even_if_waiting=even_if_waiting)
 
     @_translated
     def set_aside(self, submission_id: str, reason: str) -> OutboxItem:

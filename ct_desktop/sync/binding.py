@@ -9,10 +9,12 @@ from ct_desktop.models import OutboxItem
 from ct_desktop.safe_text import printable
 from ct_desktop.store import Store
 
-CLI_ADVICE = ("send them first (ct-desktop sync), or dismiss them (ct-desktop outbox dismiss ID), or keep the "
-              "other tracker in a profile of its own (ct-desktop --profile NAME connect --url URL)")
-APP_ADVICE = ("send them first (Send now), or dismiss them (File → Set-aside returns…), or keep the other "
-              "tracker in a profile of its own (File → New profile…)")
+CLI_ADVICE = ("send them first (ct-desktop sync), or dismiss them unsent (ct-desktop outbox dismiss ID --waiting, "
+              "the numbers as ct-desktop outbox lists them; each return stays saved, as a draft), or keep the "
+              "other tracker in a profile of its own (ct-desktop profiles add NAME, then ct-desktop --profile NAME "
+              "connect --url URL)")
+APP_ADVICE = ("send them first (Send now), or dismiss them unsent (Dismiss… on the location's card; the return "
+              "stays saved, as a draft), or keep the other tracker in a profile of its own (File → New profile…)")
 
 
 def returns_for_another_tracker(store: Store, connected_url: str | None, new_url: str) -> list[OutboxItem]:

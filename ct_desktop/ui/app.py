@@ -1,4 +1,7 @@
-"""Starting the desktop app: the QApplication, the store, the context, the first run, the main window.
+"""Starting the desktop app: the QApplication, the profile, the store, the context, the first run, the main window.
+
+Started without --profile or --data-dir, the app opens the Live profile, or asks which profile when
+there is more than one (the one opened last is selected, so Enter opens it again).
 
 A store that cannot be opened (damaged, unreadable, made by a newer version) is explained in a
 message box and the app stops: it never starts afresh on an empty database behind the user's back.
@@ -16,6 +19,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from ct_desktop.paths import DataDirError, ensure_data_dir, resolve_data_dir
+from ct_desktop.profiles import Profile, base_folder, last_used, list_profiles, profile_of_folder, remember
 from ct_desktop.settings import Settings, SettingsError, load_settings
 from ct_desktop.store import StoreError, StoreUnreadable, health, open_store
 from ct_desktop.store.database import database_path
@@ -55,13 +59,44 @@ DATA_FOLDER_ADVICE = ("Check that the folder and the drive it is on are there an
                       "ct-desktop with --data-dir and a folder you can write to. Nothing has been changed.")
 
 
-def report_unusable_data_folder(exc: DataDirError, report: Reporter | None = None) -> None:
-    """Say in a message box that the data folder cannot be used, before anything else of the app starts."""
+def report_unusable_data_folder(exc: Exception, report: Reporter | None = None) -> None:
+    """Say in a message box that the data folder (or the profile asked for) cannot be used, before anything
+    else of the app starts."""
     if QApplication.instance() is None:
         prepare_high_dpi()
         QApplication(sys.argv[:1])
-    (report or show_startup_error)("Cannot use the data folder", f"ct-desktop has not started: {exc}.",
-                                   DATA_FOLDER_ADVICE)
+    if isinstance(exc, DataDirError):
+        (report or show_startup_error)("Cannot use the data folder", f"ct-desktop has not started: {exc}.",
+                                       DATA_FOLDER_ADVICE)
+    else:
+        (report or show_startup_error)("No such profile", f"ct-desktop has not started: {exc}.",
+                                       "Nothing has been changed.")
+
+
+def choose_profile_at_start(profiles: list[Profile], selected: str | None) -> Profile | None:
+    """The chooser, before any window: the profile chosen, or None when the person closed it."""
+    from ct_desktop.ui.profile_dialogs import ProfileChooser
+
+    chooser = ProfileChooser(profiles, selected)
+    try:
+        return chooser.chosen if chooser.exec() == QDialog.DialogCode.Accepted else None
+    finally:
+        chooser.deleteLater()
+
+
+def starting_profile(data_dir: Path | None) -> Profile | None:
+    """The profile to open: the data folder's own when one was given; else Live, or the one chosen when there
+    are several; None when the person closed the chooser."""
+    base = base_folder()
+    if data_dir is not None:
+        return profile_of_folder(data_dir, base)
+    profiles = list_profiles(base)
+    if len(profiles) == 1:
+        return profiles[0]
+    chosen = choose_profile_at_start(profiles, last_used(base))  # looked up now: tests replace it
+    if chosen is not None:
+        remember(base, chosen)
+    return chosen
 
 
 def store_error_text(exc: StoreError) -> tuple[str, str]:
@@ -103,12 +138,17 @@ def run_app(data_dir: Path | None) -> int:
     """Run the desktop app until its window closes; the exit code (2 when it could not start).
 
     A second start on a data folder the app already has open brings that window forward and exits 0.
+    Without a data folder, the profile is Live, or the one chosen when there are several.
     """
     app = QApplication.instance()
     if not isinstance(app, QApplication):  # None on a normal start; typed as the core base
         prepare_high_dpi()
         app = QApplication(sys.argv[:1])
     apply_theme(app)
+    profile = starting_profile(data_dir)
+    if profile is None:
+        return 0
+    data_dir = profile.folder
     instance = claim_data_folder(data_dir)
     if instance is None:
         return 0
@@ -119,7 +159,8 @@ def run_app(data_dir: Path | None) -> int:
     first_run = not context.settings.first_run_done  # the first run asks who is working itself
     session = AppSession(app, instance, context, lambda: open_context(data_dir, show_startup_error,
                                                                       ask_to_continue), _show_sized,
-                         ask_who=not first_run)
+                         ask_who=not first_run,
+                         open_folder=lambda folder: open_context(folder, show_startup_error, ask_to_continue))
     try:
         if first_run and not _first_run(context):
             return 0

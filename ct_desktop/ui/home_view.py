@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QFrame,
     QHBoxLayout,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -18,11 +20,11 @@ from PySide6.QtWidgets import (
 
 from ct_desktop.collection_window import collection_window
 from ct_desktop.forms.catalogue import UnknownForm, default_catalogue
-from ct_desktop.models import Location
+from ct_desktop.models import Location, OutboxItem
 from ct_desktop.period import Period
 from ct_desktop.store import StoreError
 from ct_desktop.ui.context import AppContext
-from ct_desktop.ui.location_card import LocationCard, LocationStatus
+from ct_desktop.ui.location_card import LocationCard, LocationStatus, this_months_item
 from ct_desktop.ui.month_picker import MonthPicker
 from ct_desktop.ui.no_changes_dialog import NoChangesDialog, no_base_text
 from ct_desktop.ui.presentation import month_of, state_key, window_is_urgent, window_text
@@ -90,6 +92,7 @@ class HomeView(QWidget):
         self.cards: dict[str, LocationCard] = {}
         self.selected_id: str | None = None
         self.no_changes_dialog: NoChangesDialog | None = None
+        self.dismiss_box: QMessageBox | None = None  # the last Dismiss… confirmation (tests answer it)
         self.picker = MonthPicker(lambda: month_of(context.clock()))
         self.picker.period_changed.connect(self._month_changed)
         self.window_label = BoxedLabel(WINDOW_TONE, padding=(10, 6))
@@ -185,7 +188,8 @@ class HomeView(QWidget):
         previous: QWidget = self.picker.today_button
         for location_id in ids:
             card = self.cards[location_id]
-            for widget in (card, card.open_button, card.no_changes_button, card.history_button):
+            for widget in (card, card.open_button, card.no_changes_button, card.history_button, card.retry_button,
+                           card.dismiss_button):
                 QWidget.setTabOrder(previous, widget)
                 previous = widget
 
@@ -196,6 +200,8 @@ class HomeView(QWidget):
         card.open_requested.connect(lambda key: self._open(key))
         card.history_requested.connect(lambda key: self.history_requested.emit(key, self.period))
         card.no_changes_requested.connect(self.start_no_changes)
+        card.retry_requested.connect(self.retry)
+        card.dismiss_requested.connect(self.ask_to_dismiss)
         self.cards[location_id] = card
         return card
 
@@ -263,6 +269,59 @@ class HomeView(QWidget):
         dialog.finished.connect(lambda _r, d=dialog: self._dialog_closed(d))
         self.no_changes_dialog = dialog
         dialog.open()
+
+    def retry(self, location_id: str) -> None:
+        """Try again: the month's set-aside submission goes, under the same id, with the next send."""
+        card, item = self._outbox_item(location_id)
+        if card is None or item is None:
+            return
+        try:
+            self._context.store.retry_set_aside(item.submission_id, self._context.person)
+        except StoreError as exc:
+            card.set_notice(f"Not sent again: {exc}.")
+            return
+        self._context.events.return_changed.emit(location_id, str(item.period))  # the sync sends it soon
+        card.set_notice(f"{item.period.label} goes again with the next send.", ok=True)
+
+    def ask_to_dismiss(self, location_id: str) -> None:
+        """Dismiss…: say what it means and, once confirmed, take the submission out of the outbox unsent."""
+        from ct_desktop.ui.outbox_actions import confirm_dismiss
+
+        card, item = self._outbox_item(location_id)
+        if card is None or item is None or card.status is None:
+            return
+        box = confirm_dismiss(self, card.status.location, item)
+
+        def answered(button: QAbstractButton) -> None:
+            if box.buttonRole(button) == QMessageBox.ButtonRole.DestructiveRole:
+                self._dismiss(location_id, item)
+
+        box.buttonClicked.connect(answered)
+        self.dismiss_box = box
+        box.finished.connect(box.deleteLater)
+        box.open()
+
+    def _dismiss(self, location_id: str, item: OutboxItem) -> None:
+        card = self.cards.get(location_id)
+        try:
+            draft = self._context.store.dismiss_set_aside(item.submission_id, self._context.person,
+                                                          even_if_waiting=True)
+        except StoreError as exc:
+            if card is not None:
+                card.set_notice(f"Not dismissed: {exc}.")
+            return
+        self._context.events.return_changed.emit(location_id, str(item.period))
+        card = self.cards.get(location_id)  # the refresh keeps the card
+        if card is not None:
+            card.set_notice(f"{item.period.label} dismissed: not sent; it is a {draft.state} again, to change and "
+                            "submit.", ok=True)
+
+    def _outbox_item(self, location_id: str) -> tuple[LocationCard | None, OutboxItem | None]:
+        self.select(location_id)
+        card = self.cards.get(location_id)
+        if card is None or card.status is None:
+            return card, None
+        return card, this_months_item(card.status)
 
     def _queued(self, location_id: str) -> None:
         card = self.cards.get(location_id)

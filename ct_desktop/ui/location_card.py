@@ -121,6 +121,8 @@ class LocationCard(QFrame):
     open_requested = Signal(str)
     no_changes_requested = Signal(str)
     history_requested = Signal(str)
+    retry_requested = Signal(str)  # send the month's set-aside submission again
+    dismiss_requested = Signal(str)  # take the month's submission out of the outbox (after a confirmation)
     move_requested = Signal(int)  # -1 up, +1 down: to the previous or next location
 
     def __init__(self, location_id: str, parent: QWidget | None = None):
@@ -144,6 +146,11 @@ class LocationCard(QFrame):
         self.open_button = QPushButton("Open return")
         self.no_changes_button = QPushButton("No changes — save page")
         self.history_button = QPushButton("History")
+        # Only while the month has a submission in the outbox: Try again for a set-aside one, Dismiss… for any.
+        self.retry_button = QPushButton("Try again")
+        self.dismiss_button = QPushButton("Dismiss…")
+        self.retry_button.clicked.connect(lambda: self.retry_requested.emit(self.location_id))
+        self.dismiss_button.clicked.connect(lambda: self.dismiss_requested.emit(self.location_id))
         self.open_button.clicked.connect(lambda: self.open_requested.emit(self.location_id))
         self.no_changes_button.clicked.connect(lambda: self.no_changes_requested.emit(self.location_id))
         self.history_button.clicked.connect(lambda: self.history_requested.emit(self.location_id))
@@ -168,6 +175,15 @@ class LocationCard(QFrame):
         self.grid.addWidget(self.last_label, 1, 0)
         self.grid.addWidget(self.detail_label, 2, 0)
         self.grid.addWidget(self.notice, 3, 0, 1, 2)
+        self.outbox_box = QWidget()
+        outbox_buttons = QHBoxLayout(self.outbox_box)
+        outbox_buttons.setContentsMargins(0, 0, 0, 0)
+        outbox_buttons.setSpacing(8)
+        outbox_buttons.addWidget(self.retry_button)
+        outbox_buttons.addWidget(self.dismiss_button)
+        outbox_buttons.addStretch(1)
+        self.grid.addWidget(self.outbox_box, 5, 0, 1, 2)
+        self.outbox_box.setVisible(False)
         self.grid.setColumnStretch(0, 1)
         self.narrow: bool | None = None
         self._place_buttons(narrow=False)
@@ -212,8 +228,20 @@ class LocationCard(QFrame):
             "Send this month unchanged from the last accepted return, after you confirm the figures (Ctrl+Shift+N)")
         self.no_changes_button.setAccessibleName(f"No changes — save page, for {location.name}")
         self.history_button.setAccessibleName(f"History of {location.name}")
+        self._show_outbox_actions(status)
         self.setAccessibleName(f"{location.name}: {look_of(status.state).words}")
         self.setAccessibleDescription(f"{self.last_label.text()}. {self.detail_label.text()}")
+
+    def _show_outbox_actions(self, status: LocationStatus) -> None:
+        item = this_months_item(status) if status.state in ("queued", "ready") else None
+        self.outbox_box.setVisible(item is not None)
+        self.retry_button.setVisible(item is not None and bool(item.set_aside_reason))
+        name, month = status.location.name, status.period.label
+        self.retry_button.setToolTip(f"Send the {month} return of {name} again with the next send")
+        self.retry_button.setAccessibleName(f"Try sending the {month} return of {name} again")
+        self.dismiss_button.setToolTip(f"Take the {month} return of {name} out of the outbox, unsent; it stays "
+                                       "saved, as a draft, to change and send again")
+        self.dismiss_button.setAccessibleName(f"Dismiss the {month} submission of {name}")
 
     def set_notice(self, text: str | None, ok: bool = False) -> None:
         """A refusal (or a confirmation) after an action on this card; None clears it.

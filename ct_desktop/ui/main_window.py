@@ -9,6 +9,7 @@ the dialogs are made when first asked for, so that the window is up sooner.
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,6 +47,8 @@ class MainWindow(QMainWindow):
 
     # A backup chosen and confirmed (File > Restore from backup…): the app closes this window and restores.
     restore_requested = Signal(Path)
+    # A profile chosen (File > Switch profile…) or just made (File > New profile…): the app opens it instead.
+    profile_requested = Signal(object)  # ct_desktop.profiles.Profile
 
     def __init__(self, context: AppContext, parent: QWidget | None = None, *, start_sync: bool = True,
                  use_network_information: bool = True):
@@ -55,7 +58,7 @@ class MainWindow(QMainWindow):
         self.page: QWidget | None = None  # the open form or conflict view
         self.dialog: QWidget | None = None  # the last non-modal dialog opened (tests look at it)
         self.shift_prompt: QDialog | None = None  # "Who is working?", while it is open
-        self.setWindowTitle(APP_DISPLAY_NAME)
+        self.set_title()
         # No fixed minimum: the layouts' own (the largest page's) is the smallest size at which nothing
         # overlaps, and stays under 1024x600 (1366x768 at 150% leaves about 910x480 logical pixels).
         self.sync = SyncController(context, self, use_network_information=use_network_information)
@@ -86,6 +89,8 @@ class MainWindow(QMainWindow):
             "person": ("&Change who is working…", self.change_person),
             "settings": ("&Settings…", self.open_settings),
             "restore": ("&Restore from backup…", self.restore_from_backup),
+            "switch_profile": ("S&witch profile…", self.switch_profile),
+            "new_profile": ("N&ew profile…", self.new_profile),
             "quit": ("&Quit", self.close),
             "open": ("&Open return", self.open_selected),
             "no_changes": ("&No changes — save page", self.no_changes_selected),
@@ -112,7 +117,8 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         menus: dict[str, list[str | None]] = {
-            "&File": ["add_location", "person", None, "settings", "restore", None, "quit"],
+            "&File": ["add_location", "person", None, "switch_profile", "new_profile", None, "settings", "restore",
+                      None, "quit"],
             "&Return": ["open", "no_changes", "history", None, "previous_month", "next_month"],
             "S&ync": ["send_now", "problems", None, "connect"],
             "&View": ["home"],
@@ -177,6 +183,14 @@ class MainWindow(QMainWindow):
 
     # Pages --------------------------------------------------------------------------------------
 
+    def set_title(self, page: str | None = None) -> None:
+        """The title bar: the page shown, always the profile, and the app ("Training — Capacity Tracker return").
+
+        The app's name comes last: Qt adds it at the end of a title that does not end with it (on Linux).
+        """
+        parts = [page] if page else []
+        self.setWindowTitle(" — ".join([*parts, self._context.profile_name, APP_DISPLAY_NAME]))
+
     def show_home(self, *, refresh: bool = True) -> None:
         """Back to all locations (Esc, Alt+Left); an open form saves what was typed as it hides.
 
@@ -187,7 +201,7 @@ class MainWindow(QMainWindow):
         self._drop_page()
         if refresh:
             self.home.refresh()
-        self.setWindowTitle(APP_DISPLAY_NAME)
+        self.set_title()
         card = self.home.cards.get(self.home.selected_id or "")
         (card or self.home).setFocus()
 
@@ -212,14 +226,14 @@ class MainWindow(QMainWindow):
             page.submitted.connect(lambda _loc, month: self._after_submit(month))
             page.close_requested.connect(self.show_home)
         self._show_page(page)
-        self.setWindowTitle(f"{location.name}, {period.label} — {APP_DISPLAY_NAME}")
+        self.set_title(f"{location.name}, {period.label}")
 
     def show_history(self, location_id: str, period: Period) -> None:
         """The history and trend of a location (Ctrl+H)."""
         self.history.set_return(location_id, period)
         self.stack.setCurrentWidget(self.history)
         self._drop_page()
-        self.setWindowTitle(f"History — {APP_DISPLAY_NAME}")
+        self.set_title("History")
         self.history.location_combo.setFocus()
 
     def _show_page(self, page: QWidget) -> None:
@@ -357,6 +371,44 @@ class MainWindow(QMainWindow):
         if restore_dialog.confirm_restore(self, backups.backup_of(chosen)):
             self.restore_requested.emit(chosen)
 
+    def switch_profile(self) -> None:
+        """File > Switch profile…: the profiles, the one open selected; the app opens the one chosen."""
+        from ct_desktop.profiles import base_folder, list_profiles
+        from ct_desktop.ui.profile_dialogs import ProfileChooser
+
+        profile = self._context.profile
+        if profile is None or not profile.named:
+            self._outside_profiles()
+            return
+        dialog = ProfileChooser(list_profiles(base_folder()), profile.name, self, current=profile.name)
+        dialog.accepted.connect(lambda: self._open_profile(dialog.chosen))
+        self.dialog = open_dialog(dialog)
+
+    def new_profile(self) -> None:
+        """File > New profile…: a name, checked; the new profile then opens (and asks for its tracker)."""
+        from ct_desktop.profiles import base_folder
+        from ct_desktop.ui.profile_dialogs import NewProfileDialog
+
+        profile = self._context.profile
+        if profile is None or not profile.named:
+            self._outside_profiles()
+            return
+        dialog = NewProfileDialog(base_folder(), self)
+        dialog.accepted.connect(lambda: self._open_profile(dialog.made))
+        self.dialog = open_dialog(dialog)
+
+    def _open_profile(self, profile: object) -> None:
+        current = self._context.profile
+        if profile is None or (current is not None and getattr(profile, "folder", None) == current.folder):
+            return  # none made, or the profile open now: nothing to do
+        self.profile_requested.emit(profile)
+
+    def _outside_profiles(self) -> None:
+        self.dialog = open_dialog(QMessageBox(
+            QMessageBox.Icon.Information, "Profiles",
+            f"ct-desktop was started on the data folder {self._context.data_dir} (--data-dir), which is not one "
+            "of the profiles. Start it without --data-dir to choose or make a profile.", parent=self))
+
     def show_shortcuts(self) -> None:
         """F1: the keys of the screen shown, then the window's own."""
         name, keys = screen_keys(self.stack.currentWidget())
@@ -369,7 +421,8 @@ class MainWindow(QMainWindow):
         from ct_desktop.ui.settings_dialog import about_text
 
         text = (f"<b>{APP_DISPLAY_NAME}</b><br>{about_text()}<br><br>Prepare and send the monthly Capacity "
-                f"Tracker return, offline first.<br>Data folder: {self._context.data_dir}")
+                f"Tracker return, offline first.<br>Profile: {escape(self._context.profile_name)}<br>"
+                f"Data folder: {escape(str(self._context.data_dir))}")
         box = QMessageBox(QMessageBox.Icon.Information, "About ct-desktop", text, parent=self)
         self.dialog = open_dialog(box)
 

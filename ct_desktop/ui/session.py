@@ -8,6 +8,9 @@
   wakes from sleep (ct_desktop/ui/shift.py), so each shift's changes carry the right name.
 - File > Restore from backup…: the window closes (its store with it), the backup is restored, and the
   window opens again on the restored store.
+- File > Switch profile… / New profile…: the other profile's folder is claimed and its store opened
+  first (so nothing is closed if it cannot be), then this window closes, its store with it, and the
+  window opens on the other profile; its lock, upkeep and "Who is working?" are its own.
 """
 
 from __future__ import annotations
@@ -20,12 +23,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
-from ct_desktop.store import StoreError, backups
+from ct_desktop.profiles import Profile, base_folder, remember
+from ct_desktop.store import StoreError, backups, health
+from ct_desktop.store.database import database_path
 from ct_desktop.ui.context import AppContext
 from ct_desktop.ui.shift import ShiftWatch
-from ct_desktop.ui.single_instance import SingleInstance
+from ct_desktop.ui.single_instance import SingleInstance, ask_first_to_come_forward
 from ct_desktop.ui.theme import open_dialog
 
 if TYPE_CHECKING:
@@ -49,8 +54,10 @@ class AppSession(QObject):
 
     def __init__(self, app: QApplication, instance: SingleInstance, context: AppContext,
                  reopen: Callable[[], AppContext | None], show: Callable[[QWidget], None],
-                 make_window: Callable[[AppContext], MainWindow] | None = None, *, ask_who: bool = False) -> None:
+                 make_window: Callable[[AppContext], MainWindow] | None = None, *, ask_who: bool = False,
+                 open_folder: Callable[[Path], AppContext | None] | None = None) -> None:
         super().__init__()
+        self._open_folder = open_folder  # opens another profile's folder (File > Switch profile…)
         self._make_window = make_window
         self._ask_who = ask_who  # the app's own start asks "Who is working?"; tests that open windows do not
         self.shift_watch = ShiftWatch(self)
@@ -73,6 +80,7 @@ class AppSession(QObject):
 
         window = self._make_window(self.context) if self._make_window else MainWindow(self.context)
         window.restore_requested.connect(self.restore)
+        window.profile_requested.connect(self.switch_profile)
         self.window = window
         self._show(window)
         QTimer.singleShot(LISTEN_AFTER_MS, self._instance.listen)
@@ -121,11 +129,7 @@ class AppSession(QObject):
         """Close the window and its store, restore the backup, open the window again on the restored store."""
         self.app.setQuitOnLastWindowClosed(False)
         try:
-            self._upkeep.stop()
-            if self.window is not None:
-                self.window.close()  # stops syncing, waits for the workers, closes the store
-                self.window.deleteLater()
-                self.window = None
+            self._close_window()
             problem = ""
             QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # the copy and its check read it whole
             try:
@@ -148,6 +152,65 @@ class AppSession(QObject):
                            f"The backup of {restored.backup.label} was restored.{kept}")
         finally:
             self.app.setQuitOnLastWindowClosed(True)
+
+    def switch_profile(self, profile: Profile) -> None:
+        """Open another profile in place of this one; nothing is closed until the other is ready to open."""
+        if profile.folder == self.context.data_dir or self._open_folder is None:
+            return
+        instance = SingleInstance(profile.folder)
+        if not instance.claim():
+            shown = ask_first_to_come_forward(profile.folder)
+            self._tell(QMessageBox.Icon.Information, "Profile open elsewhere",
+                       f"The profile {profile.name} is open in another ct-desktop window"
+                       f"{', brought forward now' if shown else ''}; this window stays on {self.context.profile_name}.")
+            return
+        if instance.took_over_stale_lock:
+            health.mark_unclean(database_path(profile.folder))
+        context = self._open_folder(profile.folder)  # says itself why, when it cannot be opened
+        if context is None:
+            instance.release()
+            return
+        first_run = not context.settings.first_run_done
+        if first_run and not self._first_run(context):
+            context.tasks.shutdown()
+            context.store.close()
+            instance.release()
+            return
+        self.app.setQuitOnLastWindowClosed(False)
+        try:
+            self._close_window()
+            self.context.tasks.shutdown()
+            self.context.store.close()
+            self._instance.raise_requested.disconnect(self.bring_forward)
+            self._instance.release()
+            self._instance = instance
+            instance.raise_requested.connect(self.bring_forward)
+            self.context = context
+            self._reopen = lambda: self._open_folder(profile.folder) if self._open_folder else None
+            remember(base_folder(), profile)
+            self._ask_who = not first_run  # the first run has just asked
+            self.open_window()
+        finally:
+            self.app.setQuitOnLastWindowClosed(True)
+
+    def _first_run(self, context: AppContext) -> bool:
+        from ct_desktop.ui.first_run import FirstRunDialog
+
+        if context.settings.person is None and self.context.settings.person:
+            context.settings = context.settings.with_changes(person=self.context.settings.person)  # ready for Enter
+        dialog = FirstRunDialog(context, self.window)
+        dialog.setWindowTitle(f"Welcome to the profile {context.profile_name}")
+        try:
+            return dialog.exec() == QDialog.DialogCode.Accepted
+        finally:
+            dialog.deleteLater()
+
+    def _close_window(self) -> None:
+        self._upkeep.stop()
+        if self.window is not None:
+            self.window.close()  # stops syncing, waits for the workers, closes the store
+            self.window.deleteLater()
+            self.window = None
 
     def _tell(self, icon: QMessageBox.Icon, title: str, text: str) -> None:
         self.message = open_dialog(QMessageBox(icon, title, text, parent=self.window))

@@ -71,9 +71,11 @@ def test_connecting_to_another_tracker_while_returns_wait_is_refused_saying_whic
     assert (code, out) == (2, "")
     assert err == (f"ct-desktop: 2 returns of this data folder wait for the tracker at {tracker.url} (1-101 "
                    "September 2026, 1-101 July 2026); a data folder sends to one tracker only, so it was not "
-                   f"connected to {other_tracker.url}: send them first (ct-desktop sync), or dismiss them "
-                   "(ct-desktop outbox dismiss ID), or keep the other tracker in a profile of its own "
-                   "(ct-desktop --profile NAME connect --url URL); nothing was saved\n")
+                   f"connected to {other_tracker.url}: send them first (ct-desktop sync), or dismiss them unsent "
+                   "(ct-desktop outbox dismiss ID --waiting, the numbers as ct-desktop outbox lists them; each "
+                   "return stays saved, as a draft), or keep the other tracker in a profile of its own "
+                   "(ct-desktop profiles add NAME, then ct-desktop --profile NAME connect --url URL); nothing was "
+                   "saved\n")
     assert load_settings(isolated_data_dir).tracker_url == tracker.url
     # Sent first, to their own tracker: then the folder may move on.
     code, out, _ = run_cli(capsys, monkeypatch, "sync")
@@ -82,6 +84,33 @@ def test_connecting_to_another_tracker_while_returns_wait_is_refused_saying_whic
     code, _, err = run_cli(capsys, monkeypatch, "connect", "--url", other_tracker.url, stdin=other_tracker.token)
     assert code == 0, err
     assert other_tracker.database.revision_count("1-101", "2026-09") == 0
+
+
+def test_the_advice_to_dismiss_the_waiting_returns_works_as_it_says(capsys, monkeypatch, store, tracker,
+                                                                   other_tracker, isolated_data_dir):
+    assert run_cli(capsys, monkeypatch, "connect", "--url", tracker.url, stdin=tracker.token)[0] == 0
+    item = queue(store, CARE_HOME.id, SEPTEMBER, care_home_values())
+    store.begin_attempt(item.submission_id, tracker.url)  # tried once, its answer lost: editing cannot withdraw it
+    code, _, err = run_cli(capsys, monkeypatch, "connect", "--url", other_tracker.url, stdin=other_tracker.token)
+    assert code == 2 and "ct-desktop outbox dismiss ID --waiting" in err
+    number = item_of(store, item.submission_id).outbox_id
+    code, out, _ = run_cli(capsys, monkeypatch, "outbox")
+    assert code == 0 and f"{number:>4}  1-101  September 2026  waiting" in out
+    code, _, err = run_cli(capsys, monkeypatch, "outbox", "dismiss", str(number), "--by", "CD")
+    assert code == 2 and err.endswith(f"ct-desktop outbox dismiss {number} --waiting\n")
+    code, out, err = run_cli(capsys, monkeypatch, "outbox", "dismiss", str(number), "--waiting", "--by", "CD")
+    assert code == 0, err
+    assert out.startswith(f"Submission {number} (1-101 September 2026) dismissed: the return is a draft again")
+    draft = store.get_return(CARE_HOME.id, SEPTEMBER)
+    assert str(draft.state) == "draft" and draft.values == care_home_values()  # kept, not sent
+    [entry] = [e for e in store.history(CARE_HOME.id, SEPTEMBER) if e.action == "dismissed"]
+    assert entry.by == "CD" and f"waiting to be sent to the tracker at {tracker.url}" in entry.detail
+    assert "It may have reached the tracker" in entry.detail
+    code, _, err = run_cli(capsys, monkeypatch, "connect", "--url", other_tracker.url, stdin=other_tracker.token)
+    assert code == 0, err
+    assert run_cli(capsys, monkeypatch, "sync")[0] == 0
+    assert other_tracker.database.revision_count("1-101", "2026-09") == 0  # nothing went there by itself
+    assert tracker.database.revision_count("1-101", "2026-09") == 0
 
 
 def test_connecting_again_to_the_same_tracker_with_returns_waiting_is_fine(capsys, monkeypatch, store, tracker):

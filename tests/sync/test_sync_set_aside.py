@@ -157,8 +157,14 @@ def test_outbox_retry_and_dismiss_refuse_what_they_cannot_do_in_one_line(capsys,
         (("outbox", "retry"), "ct-desktop: give the submission's number: ct-desktop outbox retry ID"),
         (("outbox", "dismiss", "abc"), "ct-desktop: 'abc' is not a submission number"),
         (("outbox", "retry", "999"), "ct-desktop: no submission 999 in the outbox"),
+        (("outbox", "retry", str(number)), f"ct-desktop: submission {number} (1-101 September 2026) is not set "
+                                           "aside: it is sent with the next sync"),
+        (("outbox", "retry", str(number), "--waiting"), f"ct-desktop: submission {number} (1-101 September 2026) "
+                                                        "is not set aside: it is sent with the next sync"),
         (("outbox", "dismiss", str(number)), f"ct-desktop: submission {number} (1-101 September 2026) is not set "
-                                             "aside: it is sent with the next sync"),
+                                             "aside but waiting to be sent; to take it out of the outbox all the "
+                                             "same, so that it is not sent (the return stays saved, as a draft): "
+                                             f"ct-desktop outbox dismiss {number} --waiting"),
     ]
     for args, start in cases:
         code, out, err = run_cli(capsys, monkeypatch, *args, "--by", "CD")
