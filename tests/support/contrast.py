@@ -1,7 +1,7 @@
 """Contrast of the text actually painted: grab a window, read the pixels of each text, WCAG ratio.
 
 The texts measured are what a person reads: every QLabel, the text beside a check box or a radio
-button, the title of a group box, the text of a push button, what a box shows (or its placeholder)
+button, the title of a group box, the text of a push button or a toolbar's button, what a box shows (or its placeholder)
 and the visible entries of a list or a table and its header, enabled or not (a question not asked
 this month is disabled and must still be readable). A text cut off by the edge of a scrolled area
 is left for the scroll position that shows it whole.
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QStyleOptionButton,
     QStyleOptionGroupBox,
     QTableWidget,
+    QToolButton,
     QWidget,
 )
 
@@ -111,6 +112,8 @@ def texts_of(window: QWidget) -> Iterator[tuple[str, QWidget, QRect]]:
             yield widget.text(), widget, widget.contentsRect()
         elif isinstance(widget, QCheckBox | QRadioButton | QPushButton) and widget.text().strip():
             yield widget.text(), widget, _button_text_rect(widget)
+        elif isinstance(widget, QToolButton) and widget.text().strip():
+            yield widget.text(), widget, widget.rect().adjusted(3, 3, -3, -3)
         elif isinstance(widget, QLineEdit) and (widget.text() or widget.placeholderText()).strip():
             # What the box shows (or its placeholder, "blank"), inside its border.
             yield widget.text() or widget.placeholderText(), widget, widget.rect().adjusted(3, 3, -3, -3)

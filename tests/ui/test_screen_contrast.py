@@ -24,6 +24,7 @@ from ct_desktop.ui.conflict_view import ConflictView
 from ct_desktop.ui.connect_panel import ConnectDialog
 from ct_desktop.ui.form_view import ReturnFormView
 from ct_desktop.ui.history_view import HistoryView
+from ct_desktop.ui.main_window import MainWindow
 from ct_desktop.ui.no_changes_dialog import NoChangesDialog
 from ct_desktop.ui.settings_dialog import SettingsDialog
 
@@ -53,6 +54,17 @@ _shot_numbers = itertools.count(1)
 def assert_readable(qtbot, window: QWidget) -> None:
     found = unreadable(qtbot, window)
     assert found == [], found
+
+
+def test_the_main_window_at_home_with_its_status_bar(qtbot, context, palette_of, name):
+    palette_of(name)
+    store = context.store
+    store.add_location(CARE_HOME)
+    store.set_values(CARE_HOME.id, SEPTEMBER, {"beds_max_capacity": 40}, "CD")
+    window = MainWindow(context, start_sync=False, use_network_information=False)
+    show(qtbot, window)
+    assert_readable(qtbot, window)
+    window.close()
 
 
 def test_the_form_with_an_error_a_warning_and_an_answer_not_saved(qtbot, context, palette_of, name):
