@@ -96,3 +96,19 @@ def test_greyed_out_text_is_readable_and_still_looks_greyed_out(qapp, palette_of
         assert contrast_ratio(grey, text) >= 1.5  # not the same as the text of what can be used
     selected = palette.color(group.Active, role.Highlight), palette.color(group.Active, role.HighlightedText)
     assert contrast_ratio(*selected) >= 4.5
+
+
+def test_without_the_announcement_event_an_answer_box_keeps_its_name(qtbot, monkeypatch):
+    """Qt before 6.8: a status label takes the announced text as its name; an answer box keeps its question's."""
+    from PySide6 import QtGui
+    from PySide6.QtWidgets import QLabel, QLineEdit
+
+    from ct_desktop.ui.announce import announce
+    monkeypatch.delattr(QtGui, "QAccessibleAnnouncementEvent", raising=False)
+    box, mark = QLineEdit(), QLabel()
+    qtbot.addWidget(box)
+    qtbot.addWidget(mark)
+    box.setAccessibleName("Beds occupied, required")
+    announce(box, "Error: more than the capacity", rename=False)
+    announce(mark, "Saved 14:02")
+    assert (box.accessibleName(), mark.accessibleName()) == ("Beds occupied, required", "Saved 14:02")
