@@ -48,7 +48,7 @@ from ct_desktop.ui.form_banner import ERROR, banner_for
 from ct_desktop.ui.form_style import style_return_view
 from ct_desktop.ui.keyboard import RegionCycler, add_shortcut, focused_within, owner_of
 from ct_desktop.ui.return_header import Banner, ReturnHeader
-from ct_desktop.ui.theme import ERROR_TONE, ink
+from ct_desktop.ui.theme import ERROR_TONE, WARNING_TONE, ink
 
 LEGEND = ("<b>*</b> marks a question that needs an answer: give a number, or tick "
           "“Not known” (Alt+N) if you cannot find it out. A blank box is not an answer; 0 is. Each answer is "
@@ -571,8 +571,11 @@ class ReturnFormView(QWidget):
                 parts.append(guidance_html(row.item))
             if row.last_month.text():
                 parts.append(escape(row.last_month.text()))
-            error = ink(ERROR_TONE, self.palette()).name()  # from the palette in use, as the rest of the form
-            parts += [f"<span style='color:{error}'>{escape(line)}</span>" for line in row.message_texts()]
+            # From the palette in use, as the rest of the form: red for what must be fixed, amber to check.
+            colours = {kind: ink(tone, self.palette()).name() for kind, tone in (("error", ERROR_TONE),
+                                                                                 ("warning", WARNING_TONE))}
+            parts += [f"<span style='color:{colours['warning' if kind == 'warning' else 'error']}'>{escape(line)}"
+                      "</span>" for kind, line in row.messages.items()]
             text = "<br>".join(parts)
         if self.question_panel.text() != text:
             self.question_panel.setText(text)

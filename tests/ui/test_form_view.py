@@ -379,6 +379,10 @@ def test_a_new_error_or_warning_on_the_question_being_typed_in_is_heard_once(qtb
         qtbot.keyClicks(staff, "3")  # 38 last month: far fewer, a warning
         assert [text for text in heard if not text.startswith("Saved")] == [messages(view, "staff_direct_care")]
         assert heard[-1].startswith("Check: ")
+        # Seen in "This question" in the warning's colour, not as an error.
+        from ct_desktop.ui.theme import ERROR_TONE, WARNING_TONE, ink
+        panel = view.question_panel.text()
+        assert ink(WARNING_TONE).name() in panel and ink(ERROR_TONE).name() not in panel
 
         heard.clear()
         view.go_to_field("beds_max_capacity")  # coming to a question says nothing new: its box describes it
