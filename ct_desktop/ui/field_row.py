@@ -87,7 +87,11 @@ class MessageList(QLabel):
 
     def texts(self) -> list[str]:
         """The messages, with their prefixes (what a person reads)."""
-        return [MESSAGE_PREFIX.get(kind, "") + text for kind, text in self._shown]
+        return [text for _kind, text in self.items()]
+
+    def items(self) -> list[tuple[str, str]]:
+        """(kind, text with its prefix) of each message: the kind gives its colour."""
+        return [(kind, MESSAGE_PREFIX.get(kind, "") + text) for kind, text in self._shown]
 
     def _elide(self) -> None:
         texts = self.texts()

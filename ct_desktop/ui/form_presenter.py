@@ -84,14 +84,43 @@ def row_messages(form: FormDefinition, key: str, checked: Checked, refused: Mapp
     finding's own question (the other questions it names are outlined, see related_severity);
     "required" is left to the requirement note and the summary list, so an empty form is not a wall of red.
     """
-    messages = []
+    return list(dict.fromkeys((kind, text) for _identity, kind, text in row_message_items(key, checked, refused,
+                                                                                          tracker)))
+
+
+def row_message_items(key: str, checked: Checked, refused: Mapping[str, str],
+                      tracker: Mapping[str, list[str]]) -> list[tuple[str, str, str]]:
+    """(identity, kind, text) for the messages about one question, as row_messages shows them.
+
+    The identity names the problem, not its wording: "beds add up to 354" and, one digit later,
+    "beds add up to 3541" are the same error, so it is not heard again on every keystroke.
+    """
+    items = []
     if key in refused:
-        messages.append(("not_saved", refused[key]))
+        items.append(("not_saved", "not_saved", refused[key]))
     for finding in checked.findings:
         if finding.field == key and finding.code != REQUIRED:
-            messages.append((finding.severity, finding.message))
-    messages += [("tracker", text) for text in tracker.get(key, [])]
-    return list(dict.fromkeys(messages))
+            items.append((f"{finding.severity}:{finding.code}", finding.severity, finding.message))
+    items += [(f"tracker:{text}", "tracker", text) for text in tracker.get(key, [])]
+    return items
+
+
+class NewMessages:
+    """Which messages about the question with focus appeared since it was last looked at.
+
+    Coming to a question says nothing new (its messages are in what a screen reader reads for the
+    focused box); a message that appears while the focus stays there is news, once.
+    """
+
+    def __init__(self) -> None:
+        self._key: str | None = None
+        self._heard: frozenset[str] = frozenset()
+
+    def news(self, key: str | None, items: list[tuple[str, str]]) -> list[str]:
+        """The texts of ``items`` ((identity, text) about question ``key``) not there last time."""
+        fresh = [text for identity, text in items if identity not in self._heard] if key == self._key else []
+        self._key, self._heard = key, frozenset(identity for identity, _text in items)
+        return list(dict.fromkeys(fresh))
 
 
 def related_severity(key: str, checked: Checked) -> str | None:

@@ -46,7 +46,10 @@ def return_view_style(palette: QPalette) -> str:
     rule = mix(base, text, 0.15).name()
     focus = edge("accent", palette).name() if is_dark(palette) else "#1a5fb4"
     disabled_back = mix(base, text, 0.08)
-    disabled = readable(mix(text, base, 0.45), [disabled_back], 3.0).name()
+    # A question not asked this month is greyed out, and still read: its text keeps the goal too.
+    disabled = readable(mix(text, base, 0.45), [disabled_back], goal).name()
+    boxes = [base, tint(ERROR_TONE, palette, 0.06), tint(WARNING_TONE, palette, 0.06)]
+    placeholder = readable(mix(text, base, 0.5), boxes, goal).name()  # "blank": an answer too, so read
     banners = {kind: (tint(tone, palette), edge(tone, palette)) for kind, tone in
                (("info", INFO_TONE), ("warning", WARNING_TONE), ("error", ERROR_TONE), ("success", OK_TONE))}
     banner_text = {kind: readable(text, [back], goal).name() for kind, (back, _edge) in banners.items()}
@@ -89,9 +92,9 @@ QLabel#message_related_error {{ color: {error}; font-size: 9pt; }}
 QLabel#message_related_warning {{ color: {warning}; font-size: 9pt; }}
 
 QLineEdit {{ border: 1px solid {mix(base, text, 0.45).name()}; border-radius: 3px; padding: 3px 5px;
-             background: {base.name()}; color: {text.name()}; }}
+             background: {base.name()}; color: {text.name()}; placeholder-text-color: {placeholder}; }}
 QLineEdit:focus {{ border: 2px solid {focus}; padding: 2px 4px; }}
-QLineEdit:disabled {{ background: {disabled_back.name()}; color: {disabled}; }}
+QLineEdit:disabled {{ background: {disabled_back.name()}; color: {disabled}; placeholder-text-color: {disabled}; }}
 QLineEdit[problem="error"] {{ border: 2px solid {error}; padding: 2px 4px;
                               background: {tint(ERROR_TONE, palette, 0.06).name()}; }}
 QLineEdit[problem="warning"] {{ border: 2px solid {warning}; padding: 2px 4px;

@@ -40,16 +40,17 @@ from ct_desktop.models import HistoryAction, ReturnDraft, ReturnState
 from ct_desktop.period import Period
 from ct_desktop.store import StoreError
 from ct_desktop.ui import form_presenter as present
+from ct_desktop.ui.announce import announce
 from ct_desktop.ui.context import AppContext
 from ct_desktop.ui.correction_notice import CorrectionNotice
-from ct_desktop.ui.field_row import FieldRow, SectionBox, guidance_html, wrapped_label
+from ct_desktop.ui.field_row import MESSAGE_PREFIX, FieldRow, SectionBox, guidance_html, wrapped_label
 from ct_desktop.ui.field_text import answer_text, brief_moment, due_text, requirement, short_time, state_text
 from ct_desktop.ui.findings_panel import FindingsPanel, WrappingDelegate
 from ct_desktop.ui.form_banner import ERROR, banner_for
 from ct_desktop.ui.form_style import style_return_view
 from ct_desktop.ui.keyboard import RegionCycler, add_shortcut, focused_within, owner_of
 from ct_desktop.ui.return_header import Banner, ReturnHeader
-from ct_desktop.ui.theme import ERROR_TONE, ink
+from ct_desktop.ui.theme import ERROR_TONE, WARNING_TONE, ink
 
 LEGEND = ("<b>*</b> marks a question that needs an answer: give a number, or tick "
           "“Not known” (Alt+N) if you cannot find it out. A blank box is not an answer; 0 is. Each answer is "
@@ -96,6 +97,7 @@ class ReturnFormView(QWidget):
         self._undoing = False
         self._passed: set[str] = set()  # questions the person has been at (or that were answered when opened)
         self._focused_key: str | None = None
+        self._news = present.NewMessages()  # what a screen reader has heard about the question with focus
         self._opened = False
         self.conflict_dialog: QDialog | None = None  # the comparison, while it is open
         self.setObjectName("returnFormView")
@@ -353,6 +355,7 @@ class ReturnFormView(QWidget):
         self._fit_nav()
         self.findings.show_entries(present.panel_entries(self._form, shown, self._refused))
         self._show_question()
+        self._tell_new_messages(shown)
         state = self._draft.state if self._draft else None
         changed = self._change is not None and self._change.corrected
         enabled, text = present.send_status(state, checked, self._refused, self.findings.warnings_confirmed(),
@@ -615,12 +618,26 @@ class ReturnFormView(QWidget):
                 parts.append(guidance_html(row.item))
             if row.last_month.text():
                 parts.append(escape(row.last_month.text()))
-            error = ink(ERROR_TONE, self.palette()).name()  # from the palette in use, as the rest of the form
-            parts += [f"<span style='color:{error}'>{escape(line)}</span>" for line in row.message_texts()]
+            # From the palette in use, as the rest of the form: red for what must be fixed, amber to check.
+            colours = {kind: ink(tone, self.palette()).name() for kind, tone in (("error", ERROR_TONE),
+                                                                                 ("warning", WARNING_TONE))}
+            parts += [f"<span style='color:{colours['warning' if kind == 'warning' else 'error']}'>{escape(line)}"
+                      "</span>" for kind, line in row.messages.items()]
             text = "<br>".join(parts)
         if self.question_panel.text() != text:
             self.question_panel.setText(text)
             self.question_panel.setAccessibleDescription(self.question_panel.text())
+
+    def _tell_new_messages(self, shown: present.Checked) -> None:
+        # A sighted person sees an error appear beside the box they are typing in; a screen reader says it.
+        key = self._focused_key
+        items = present.row_message_items(key, shown, self._refused, self._tracker) if key else []
+        news = self._news.news(key, [(identity, MESSAGE_PREFIX.get(kind, "") + text)
+                                     for identity, kind, text in items])
+        if key is not None and news:
+            focused = QApplication.focusWidget()
+            target = focused if focused is not None and self.rows[key].isAncestorOf(focused) else self.rows[key]
+            announce(target, " ".join(news), rename=False)
 
     # Elsewhere --------------------------------------------------------------------------------------
 

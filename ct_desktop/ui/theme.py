@@ -172,6 +172,70 @@ def box_colours(tone: str, palette: QPalette | None = None) -> BoxColours:
 _boxes: dict[tuple[str, int], BoxColours] = {}  # painted often: a home view repaints dozens of badges
 
 
+def readable_palette(palette: QPalette) -> QPalette:
+    """``palette`` with the texts that systems leave faint made readable (AA, or AAA in high contrast).
+
+    Disabled text (a question not asked this month, a button that cannot be used yet) is still
+    read, so it keeps the goal too, only nearer the window colour than enabled text. Placeholders
+    ("blank" in an empty box) and the text of a selected row are made readable the same way; a
+    selection's colour is deepened (or lightened) rather than its text changed.
+    """
+    fixed = QPalette(palette)
+    role, group = QPalette.ColorRole, QPalette.ColorGroup
+    goal = text_goal(palette)
+    for active in (group.Active, group.Inactive):
+        selected = palette.color(active, role.HighlightedText)
+        highlight = _opaque(palette.color(active, role.Highlight), palette.color(active, role.Base))
+        fixed.setColor(active, role.Highlight, readable(highlight, [selected], goal))
+    for each in (group.Active, group.Inactive, group.Disabled):
+        base = palette.color(each, role.Base)
+        placeholder = _opaque(palette.color(each, role.PlaceholderText), base)
+        fixed.setColor(each, role.PlaceholderText, readable(placeholder, [base], goal))
+    window, text = palette.color(group.Active, role.Window), palette.color(group.Active, role.WindowText)
+    grey = mix(text, window, 0.45)
+    backgrounds = [palette.color(group.Disabled, back) for back in (role.Window, role.Base, role.Button)]
+    disabled = readable(grey, backgrounds, goal)
+    for text_role in (role.WindowText, role.Text, role.ButtonText):
+        if contrast_ratio(palette.color(group.Disabled, text_role), disabled) > 1.01 or \
+                palette.color(group.Disabled, text_role).alpha() < 255:
+            fixed.setColor(group.Disabled, text_role, disabled)
+    return fixed
+
+
+def _opaque(colour: QColor, over: QColor) -> QColor:
+    """What a translucent colour looks like painted over ``over``."""
+    return mix(over, QColor(colour.red(), colour.green(), colour.blue()), colour.alphaF())
+
+
+class _ReadablePalette(QObject):
+    """Keeps the application's palette readable (``readable_palette``), also when the system changes it."""
+
+    def __init__(self, app: QGuiApplication):
+        super().__init__(app)
+        self._app = app
+        app.paletteChanged.connect(self.apply)
+        self.apply()
+
+    def apply(self, _palette: QPalette | None = None) -> None:
+        """Make the palette in use readable; a palette that already is stays as it is (no change is sent)."""
+        palette = QGuiApplication.palette()
+        fixed = readable_palette(palette)
+        if fixed != palette:
+            QGuiApplication.setPalette(fixed)
+
+    def remove(self) -> None:
+        """Stop following the palette (the palette stays as it is)."""
+        self._app.paletteChanged.disconnect(self.apply)
+        self.setParent(None)
+        self.deleteLater()
+
+
+def keep_palette_readable(app: QGuiApplication) -> _ReadablePalette:
+    """Make the application's palette readable now and whenever it changes; ``.remove()`` undoes the following."""
+    existing = app.findChild(_ReadablePalette)
+    return existing if existing is not None else _ReadablePalette(app)
+
+
 PaletteStyle = Callable[[QPalette], str]
 
 
@@ -213,7 +277,7 @@ def prepare_high_dpi() -> None:
 
 
 def apply_theme(app: QApplication) -> None:
-    """Name the application and give it the Fusion style and a font of at least 10 points."""
+    """Name the application, give it the Fusion style, a font of at least 10 points and a readable palette."""
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_DISPLAY_NAME)
     app.setApplicationVersion(__version__)
@@ -225,6 +289,7 @@ def apply_theme(app: QApplication) -> None:
     if font.pointSizeF() < MIN_POINT_SIZE:
         font.setPointSizeF(MIN_POINT_SIZE)
     app.setFont(font)
+    keep_palette_readable(app)
 
 
 def heading(text: str, scale: float = 1.3, parent: QWidget | None = None) -> QLabel:

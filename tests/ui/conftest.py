@@ -9,12 +9,14 @@ from __future__ import annotations
 import threading
 
 import pytest
+from palettes import make_palette
 from PySide6.QtWidgets import QApplication
 
 from ct_desktop.settings import Settings, save_settings
 from ct_desktop.store import open_store
 from ct_desktop.ui.context import AppContext, AppEvents
 from ct_desktop.ui.tasks import TaskRunner
+from ct_desktop.ui.theme import keep_palette_readable
 
 
 @pytest.fixture
@@ -45,3 +47,14 @@ def no_leaks(qapp):
                       if t.ident not in threads_before and t.is_alive() and not t.daemon]
     assert not visible, f"windows left open: {[type(w).__name__ for w in visible]}"
     assert not leaked_threads, f"threads left running: {leaked_threads}"
+
+
+@pytest.fixture
+def palette_of(qapp):
+    """Give the application one of the test palettes, as the system would (``palette_of("dark")``), with the
+    app's own care for readability (ui.theme.keep_palette_readable) in place, as apply_theme puts it."""
+    before = QApplication.palette()
+    keeper = keep_palette_readable(qapp)
+    yield lambda name: QApplication.setPalette(make_palette(name))
+    keeper.remove()
+    QApplication.setPalette(before)

@@ -347,3 +347,49 @@ def test_a_home_care_return_is_built_from_its_own_question_set(qtbot, context, s
     type_text(qtbot, view, "packages_returned_self", "1")
     assert view.section_boxes[0].totals() == ["Packages handed back: 3 packages"]
     assert store.get_return("1-202", SEPTEMBER).values == {"packages_returned_la_nhs": 2, "packages_returned_self": 1}
+
+
+def test_a_new_error_or_warning_on_the_question_being_typed_in_is_heard_once(qtbot, context, store):
+    """What a screen reader says while typing: the message that appears beside the box, once, in words."""
+    from ct_desktop.ui import announce as announcing
+    accept_august(store)  # last month's figures, for the month-on-month warnings
+    store.set_values(HOME.id, SEPTEMBER, {"beds_max_capacity": 40}, "AB")
+    view = open_view(qtbot, context)
+    heard: list[str] = []
+    announcing.heard.append(heard.append)
+    try:
+        line = view.rows["beds_occupied"].editor.line
+        view.go_to_field("beds_occupied")
+        qtbot.waitUntil(line.hasFocus, timeout=2000)
+        qtbot.keyClicks(line, "35")
+        assert heard == []  # 35 of 40: nothing to say
+        qtbot.keyClicks(line, "1")  # 351 occupied of 40
+        assert heard == [messages(view, "beds_occupied")]
+        assert heard[0].startswith("Error: ") and "351" in heard[0]
+        qtbot.keyClicks(line, "0")  # 3510: the same error, its figure changed: not said again
+        assert len(heard) == 1
+        for _ in range(3):
+            qtbot.keyClick(line, Qt.Key.Key_Backspace)  # 3: the error goes...
+        qtbot.keyClicks(line, "99")  # ...and comes back: said again
+        assert len(heard) == 2 and heard[1].startswith("Error: ") and "399" in heard[1]
+
+        type_text(qtbot, view, "beds_occupied", "35")
+        staff = view.rows["staff_direct_care"].editor.line
+        view.go_to_field("staff_direct_care")
+        qtbot.waitUntil(staff.hasFocus, timeout=2000)
+        heard.clear()
+        staff.selectAll()
+        qtbot.keyClicks(staff, "3")  # 38 last month: far fewer, a warning
+        assert [text for text in heard if not text.startswith("Saved")] == [messages(view, "staff_direct_care")]
+        assert heard[-1].startswith("Check: ")
+        # Seen in "This question" in the warning's colour, not as an error.
+        from ct_desktop.ui.theme import ERROR_TONE, WARNING_TONE, ink
+        panel = view.question_panel.text()
+        assert ink(WARNING_TONE).name() in panel and ink(ERROR_TONE).name() not in panel
+
+        heard.clear()
+        view.go_to_field("beds_max_capacity")  # coming to a question says nothing new: its box describes it
+        view.go_to_field("staff_direct_care")
+        assert [text for text in heard if not text.startswith("Saved")] == []
+    finally:
+        announcing.heard.remove(heard.append)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from contrast import low_contrast_labels
-from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication
+from palettes import PALETTES
+from PySide6.QtGui import QColor
 from sample_returns import CARE_HOME, HOME_CARE, accept, home_care_values
 
 from ct_desktop.period import Period
@@ -15,28 +15,7 @@ from ct_desktop.ui.theme import box_colours, contrast_ratio
 SEPTEMBER = Period(2026, 9)
 
 
-def make_palette(name: str) -> QPalette:
-    """What Windows 11 gives Fusion in dark mode, a plain light one, and a high-contrast black one."""
-    if name == "light":
-        return QApplication.style().standardPalette()
-    window, text, base = {"dark": ("#202020", "#ffffff", "#2b2b2b"),
-                          "high-contrast": ("#000000", "#ffffff", "#000000")}[name]
-    palette = QPalette(QColor(window))
-    for role, colour in ((QPalette.ColorRole.Window, window), (QPalette.ColorRole.WindowText, text),
-                         (QPalette.ColorRole.Base, base), (QPalette.ColorRole.Text, text),
-                         (QPalette.ColorRole.Button, window), (QPalette.ColorRole.ButtonText, text)):
-        palette.setColor(role, QColor(colour))
-    return palette
-
-
-@pytest.fixture
-def palette_of(qapp):
-    before = QApplication.palette()
-    yield lambda name: QApplication.setPalette(make_palette(name))
-    QApplication.setPalette(before)
-
-
-@pytest.mark.parametrize("name", ["light", "dark", "high-contrast"])
+@pytest.mark.parametrize("name", PALETTES)
 def test_home_view_labels_contrast_with_what_is_painted_behind_them(qtbot, context, palette_of, name):
     palette_of(name)
     store = context.store
@@ -100,3 +79,36 @@ def test_a_sync_result_and_a_save_are_announced(qtbot):
     finally:
         announcing.heard.remove(got.append)
     assert got == ["Saved 14:02"]
+
+
+@pytest.mark.parametrize("name", PALETTES)
+def test_greyed_out_text_is_readable_and_still_looks_greyed_out(qapp, palette_of, name):
+    """What the system gives (a faint grey under light and dark) is made readable by the app's palette."""
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QApplication
+    palette_of(name)
+    palette = QApplication.palette()
+    group, role = QPalette.ColorGroup, QPalette.ColorRole
+    window, text = palette.color(group.Disabled, role.Window), palette.color(group.Active, role.WindowText)
+    for text_role in (role.WindowText, role.Text, role.ButtonText):
+        grey = palette.color(group.Disabled, text_role)
+        assert contrast_ratio(grey, window) >= 4.5
+        assert contrast_ratio(grey, text) >= 1.5  # not the same as the text of what can be used
+    selected = palette.color(group.Active, role.Highlight), palette.color(group.Active, role.HighlightedText)
+    assert contrast_ratio(*selected) >= 4.5
+
+
+def test_without_the_announcement_event_an_answer_box_keeps_its_name(qtbot, monkeypatch):
+    """Qt before 6.8: a status label takes the announced text as its name; an answer box keeps its question's."""
+    from PySide6 import QtGui
+    from PySide6.QtWidgets import QLabel, QLineEdit
+
+    from ct_desktop.ui.announce import announce
+    monkeypatch.delattr(QtGui, "QAccessibleAnnouncementEvent", raising=False)
+    box, mark = QLineEdit(), QLabel()
+    qtbot.addWidget(box)
+    qtbot.addWidget(mark)
+    box.setAccessibleName("Beds occupied, required")
+    announce(box, "Error: more than the capacity", rename=False)
+    announce(mark, "Saved 14:02")
+    assert (box.accessibleName(), mark.accessibleName()) == ("Beds occupied, required", "Saved 14:02")
