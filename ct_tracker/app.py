@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from ct_desktop import __version__
 from ct_desktop.forms.catalogue import FormCatalogue, default_catalogue
 from ct_tracker.access import AuthFailureLimit, RateLimiter
-from ct_tracker.api import API_PREFIX, TrackerContext, router
+from ct_tracker.api import API_PREFIX, PATH_PROBLEMS, TrackerContext, router
 from ct_tracker.body_limit import MAX_BODY_BYTES, BodyLimit
 from ct_tracker.database import TrackerDatabase
 from ct_tracker.errors import install_error_handlers
@@ -65,7 +65,7 @@ def create_app(db_path: str | Path, *, rate_limit: tuple[int, float] | None = No
         maintenance=maintenance,
         auth_failures=auth_failures,
     )
-    install_error_handlers(app)
+    install_error_handlers(app, PATH_PROBLEMS)
     app.add_middleware(BodyLimit, limit=body_limit)
     app.include_router(router, prefix=API_PREFIX)
     return app

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -45,10 +45,23 @@ def validation_failed(errors: list[FieldError], message: str | None = None) -> A
                     extra={"errors": [error.model_dump() for error in errors]})
 
 
-def install_error_handlers(app: FastAPI) -> None:
-    """Make every error answer, ours and the framework's, the same JSON shape."""
+PathProblems = Mapping[str, Callable[[str], FieldError]]
+
+
+def install_error_handlers(app: FastAPI, path_problems: PathProblems | None = None) -> None:
+    """Make every error answer, ours and the framework's, the same JSON shape.
+
+    ``path_problems`` says, for a path parameter by name, why a value that does not match its declared
+    pattern is refused (the API's code and sentence instead of pydantic's).
+    """
+    problems = dict(path_problems or {})
+
+    async def request_invalid(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        return validation_failed([_field_error(error, problems) for error in exc.errors()]).response()
+
     app.add_exception_handler(ApiError, _api_error)
-    app.add_exception_handler(RequestValidationError, _request_invalid)
+    app.add_exception_handler(RequestValidationError, request_invalid)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)
 
@@ -58,12 +71,13 @@ async def _api_error(request: Request, exc: Exception) -> JSONResponse:
     return exc.response()
 
 
-async def _request_invalid(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)
-    errors = [FieldError(field=_field_name(error), code=str(error.get("type", "invalid")),
-                         message=str(error.get("msg", "invalid value")))
-              for error in exc.errors()]
-    return validation_failed(errors).response()
+def _field_error(error: Mapping[str, Any], path_problems: PathProblems) -> FieldError:
+    location = tuple(error.get("loc", ()))
+    if (len(location) == 2 and location[0] == "path" and location[1] in path_problems
+            and error.get("type") == "string_pattern_mismatch" and isinstance(error.get("input"), str)):
+        return path_problems[location[1]](error["input"])
+    return FieldError(field=_field_name(error), code=str(error.get("type", "invalid")),
+                      message=str(error.get("msg", "invalid value")))
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
