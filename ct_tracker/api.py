@@ -94,6 +94,7 @@ _GATE: dict[int | str, dict[str, Any]] = {
     429: {"model": ErrorBody, "description": "too many requests for this token, or with wrong tokens from this "
                                              "address (code rate_limited)",
           "headers": _RETRY_AFTER},
+    500: {"model": ErrorBody, "description": "the tracker failed to handle the request (code internal_error)"},
     503: {"model": ErrorBody, "description": "the tracker is down for maintenance (code unavailable)",
           "headers": _RETRY_AFTER},
 }
@@ -188,6 +189,8 @@ def list_locations(provider: Annotated[Provider, Depends(current_provider)], ctx
         409: {"model": RevisionConflict | SubmissionIdReused,
               "description": "base_revision is not the latest (revision_conflict, with the current copy), or "
                              "the submission id was used for different content (submission_id_reused)"},
+        413: {"model": ErrorBody, "description": "the body is over the tracker's limit, 256 KiB unless set "
+                                                 "otherwise (code too_large)"},
     },
 )
 def put_return(period: PeriodText, body: ReturnSubmission, location: OwnLocation, ctx: Context,

@@ -49,7 +49,7 @@ class BodyLimit:
         kib = self.limit // 1024
         error = ApiError(413, "too_large", f"the request body is over {kib} KiB: the tracker accepts at most "
                                            f"{self.limit} bytes", headers={"Connection": "close"})
-        await error.response()(scope, receive, send)
+        await error.response(scope)(scope, receive, send)
 
 
 def _content_length(scope: Scope) -> int | None:

@@ -24,8 +24,17 @@ FLU_KEYS = ("flu_vacc_direct", "flu_vacc_agency", "flu_vacc_residents")
 RECEIPT_RE = re.compile(r"^CT-1-101-2026-09-r(\d+)-[0-9A-F]{8}$")
 
 
+def assert_problem(response: requests.Response, body: dict[str, Any]) -> None:
+    """An error answer is an RFC 9457 problem that still carries the code and message clients read."""
+    assert body["status"] == response.status_code, body
+    assert isinstance(body["title"], str) and body["title"], body
+    assert body["detail"] == body["message"] and isinstance(body["code"], str), body
+    assert body["type"] == f"{API}/problems/{body['code']}", body
+    assert body["instance"] == requests.utils.urlparse(response.url).path, body
+
+
 class Client:
-    """requests against one tracker with one token; every answer must be JSON."""
+    """requests against one tracker with one token; every answer must be JSON (a problem for an error)."""
 
     def __init__(self, url: str, token: str | None):
         self.url = url + API
@@ -35,8 +44,11 @@ class Client:
 
     def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         response = self.session.request(method, self.url + path, timeout=10, **kwargs)
-        assert response.headers["content-type"].startswith("application/json"), response.text
-        response.json()
+        expected = "application/problem+json" if response.status_code >= 400 else "application/json"
+        assert response.headers["content-type"] == expected, response.text
+        body = response.json()
+        if response.status_code >= 400:
+            assert_problem(response, body)
         return response
 
     def get(self, path: str, **kwargs: Any) -> requests.Response:

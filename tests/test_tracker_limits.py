@@ -31,13 +31,14 @@ def port(db_path: Path, token: str) -> Iterator[int]:
 
 
 class Answer:
-    """A status, headers and a body that must be strict UTF-8 JSON."""
+    """A status, headers and a body that must be strict UTF-8 JSON (an error's: application/problem+json)."""
 
     def __init__(self, response: http.client.HTTPResponse):
         self.status = response.status
         self.headers = response.headers
         raw = response.read()
-        assert response.headers["content-type"].startswith("application/json"), raw[:200]
+        expected = "application/problem+json" if response.status >= 400 else "application/json"
+        assert response.headers["content-type"] == expected, raw[:200]
         self.body: dict[str, Any] = json.loads(raw.decode("utf-8", errors="strict"))
 
 
