@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from ct_desktop.forms.catalogue import FormCatalogue
+from ct_desktop.location_id import LOCATION_ID_PATTERN
 from ct_tracker.access import AuthFailureLimit, RateLimiter, digests_match, token_digest
 from ct_tracker.database import (
     CONFLICT,
@@ -30,7 +31,7 @@ from ct_tracker.database import (
     TrackerDatabase,
 )
 from ct_tracker.errors import ApiError, validation_failed
-from ct_tracker.intake import quoted, shortened
+from ct_tracker.intake import shortened
 from ct_tracker.schemas import (
     AcceptedReturn,
     ErrorBody,
@@ -43,11 +44,31 @@ from ct_tracker.schemas import (
     ValidationFailed,
 )
 from ct_tracker.submission import AcceptedRevision, Submission
-from ct_tracker.validation import Rejected, form_in_force, returnable_period_of, submission_errors
+from ct_tracker.validation import (
+    PERIOD_PATTERN,
+    Rejected,
+    form_in_force,
+    location_id_error,
+    period_problem,
+    returnable_period_of,
+    submission_errors,
+)
 
 API_PREFIX = "/api/v1"
 HISTORY_DEFAULT = 12
 HISTORY_MAX = 120
+# The pattern the desktop app, the tracker's CLI and the API all check location ids against, anchored as a
+# JSON Schema pattern must be (it matches anywhere otherwise).
+LOCATION_ID_PATH_PATTERN = f"^{LOCATION_ID_PATTERN}$"
+# Path parameters that do not match their pattern, said in the API's own words rather than pydantic's.
+PATH_PROBLEMS = {"period": period_problem, "location_id": location_id_error}
+
+LocationId = Annotated[str, Path(pattern=LOCATION_ID_PATH_PATTERN, examples=["1-101"],
+                                 description="the location's id (its CQC location id, e.g. 1-123456789)")]
+PeriodText = Annotated[str, Path(pattern=PERIOD_PATTERN, examples=["2026-09"],
+                                 description="the month of the return, YYYY-MM, from 2022-07 to the current month "
+                                             "(London time)")]
+IdempotencyKey = Annotated[UUID, Header(alias="Idempotency-Key", description="the body's submission_id")]
 
 
 @dataclass
@@ -73,6 +94,7 @@ _GATE: dict[int | str, dict[str, Any]] = {
     429: {"model": ErrorBody, "description": "too many requests for this token, or with wrong tokens from this "
                                              "address (code rate_limited)",
           "headers": _RETRY_AFTER},
+    500: {"model": ErrorBody, "description": "the tracker failed to handle the request (code internal_error)"},
     503: {"model": ErrorBody, "description": "the tracker is down for maintenance (code unavailable)",
           "headers": _RETRY_AFTER},
 }
@@ -131,7 +153,7 @@ def current_provider(request: Request, ctx: Annotated[TrackerContext, Depends(tr
     return provider
 
 
-def own_location(location_id: str, provider: Annotated[Provider, Depends(current_provider)],
+def own_location(location_id: LocationId, provider: Annotated[Provider, Depends(current_provider)],
                  ctx: Annotated[TrackerContext, Depends(tracker)]) -> TrackedLocation:
     """The location of the path if it exists (404) and belongs to the caller (403)."""
     location = ctx.database.location(location_id)
@@ -167,16 +189,17 @@ def list_locations(provider: Annotated[Provider, Depends(current_provider)], ctx
         409: {"model": RevisionConflict | SubmissionIdReused,
               "description": "base_revision is not the latest (revision_conflict, with the current copy), or "
                              "the submission id was used for different content (submission_id_reused)"},
+        413: {"model": ErrorBody, "description": "the body is over the tracker's limit, 256 KiB unless set "
+                                                 "otherwise (code too_large)"},
     },
 )
-def put_return(period: str, body: ReturnSubmission, location: OwnLocation, ctx: Context,
-               idempotency_key: Annotated[str, Header(alias="Idempotency-Key",
-                                                      description="the body's submission_id")]) -> JSONResponse:
+def put_return(period: PeriodText, body: ReturnSubmission, location: OwnLocation, ctx: Context,
+               idempotency_key: IdempotencyKey) -> JSONResponse:
     """Accept a return as the next revision, replay an identical resend, or say why not."""
-    if _as_uuid(idempotency_key) != body.submission_id:
+    if idempotency_key != body.submission_id:
         raise validation_failed([FieldError(
             field="Idempotency-Key", code="idempotency_key_mismatch",
-            message=f"the Idempotency-Key header ({quoted(idempotency_key)}) must equal submission_id "
+            message=f"the Idempotency-Key header ({idempotency_key}) must equal submission_id "
                     f"({body.submission_id})")])
     try:
         month = returnable_period_of(period, ctx.clock())
@@ -205,7 +228,7 @@ def put_return(period: str, body: ReturnSubmission, location: OwnLocation, ctx: 
 
 @router.get("/locations/{location_id}/returns/{period}", response_model=AcceptedReturn,
             responses=_LOCATION_GATE, summary="The latest accepted revision of a month's return")
-def get_return(period: str, location: OwnLocation, ctx: Context) -> AcceptedReturn:
+def get_return(period: PeriodText, location: OwnLocation, ctx: Context) -> AcceptedReturn:
     """The latest accepted revision, or 404 when the month has none."""
     try:
         month = returnable_period_of(period, ctx.clock())
@@ -264,9 +287,3 @@ def _conflict_message(submission: Submission, current: AcceptedRevision | None) 
     return (f"base_revision {base} is not the latest: the tracker has revision {current.revision} of {where}, "
             f"accepted {current.accepted_at}, reviewed by {current.reviewed_by}")
 
-
-def _as_uuid(text: str) -> UUID | None:
-    try:
-        return UUID(text)
-    except ValueError:
-        return None

@@ -12,17 +12,21 @@ from fastapi import FastAPI
 from ct_desktop import __version__
 from ct_desktop.forms.catalogue import FormCatalogue, default_catalogue
 from ct_tracker.access import AuthFailureLimit, RateLimiter
-from ct_tracker.api import API_PREFIX, TrackerContext, router
+from ct_tracker.api import API_PREFIX, PATH_PROBLEMS, TrackerContext, router
 from ct_tracker.body_limit import MAX_BODY_BYTES, BodyLimit
 from ct_tracker.database import TrackerDatabase
+from ct_tracker.docs import install_docs
 from ct_tracker.errors import install_error_handlers
+from ct_tracker.schemas import ValidationFailed
 
 AUTH_FAILURE_LIMIT = 20
 AUTH_FAILURE_WINDOW = 60.0
 
 DESCRIPTION = """\
 The provider API of the reference tracker: the locations a token may update, and their monthly returns.
-Every answer is JSON; every error is `{code, message}`, with `errors: [{field, code, message}]` on 422
+Every answer is JSON. Every error is `application/problem+json` (RFC 9457): `{type, title, status, detail,
+instance, code, message}`, where `code` names the kind of error (`type` is the address of a page describing
+it, under /api/v1/problems) and `message` repeats `detail`; with `errors: [{field, code, message}]` on 422
 and `current` on a 409 `revision_conflict`. For development, training and tests: not the national service.
 """
 
@@ -52,7 +56,7 @@ def create_app(db_path: str | Path, *, rate_limit: tuple[int, float] | None = No
         version=__version__,
         description=DESCRIPTION,
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        docs_url=None,  # served by install_docs, from files on this machine
         redoc_url=None,
         # Operation ids are the route functions' names (put_return...), for readable generated clients.
         generate_unique_id_function=lambda route: route.name,
@@ -65,7 +69,8 @@ def create_app(db_path: str | Path, *, rate_limit: tuple[int, float] | None = No
         maintenance=maintenance,
         auth_failures=auth_failures,
     )
-    install_error_handlers(app)
+    install_error_handlers(app, PATH_PROBLEMS)
     app.add_middleware(BodyLimit, limit=body_limit)
     app.include_router(router, prefix=API_PREFIX)
+    install_docs(app, API_PREFIX, validation_schema=ValidationFailed.__name__)
     return app

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,6 +17,7 @@ import uvicorn
 
 from ct_desktop import __version__
 from ct_desktop.forms.catalogue import default_catalogue
+from ct_desktop.location_id import is_location_id
 from ct_desktop.sync.address import is_loopback
 from ct_tracker.access import new_token, parse_rate_limit, token_digest
 from ct_tracker.api import API_PREFIX
@@ -27,9 +27,6 @@ from ct_tracker.database import RegistrationRefused, TrackedLocation, TrackerDat
 APP_NAME = "ct-tracker"
 DB_FILE = "tracker.db"
 EXIT_REFUSED = 2
-# A location id is a path segment of the API; CQC ids look like 1-123456789.
-_LOCATION_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-
 
 class CliError(Exception):
     """A problem reported in one line; the command exits with EXIT_REFUSED."""
@@ -139,7 +136,7 @@ def parse_location(text: str) -> TrackedLocation:
         raise CliError(f"--location '{text}': write ID:NAME:SERVICE_TYPE[:LA[:REGION]] (no ':' inside a part)")
     parts += [""] * (5 - len(parts))
     location_id, name, service_type, local_authority, region = parts
-    if not _LOCATION_ID_RE.match(location_id):
+    if not is_location_id(location_id):
         raise CliError(f"--location '{text}': '{location_id}' is not a location id "
                        "(letters, digits, '.', '_' and '-', e.g. 1-123456789)")
     if not name:

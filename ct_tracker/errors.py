@@ -1,23 +1,39 @@
-"""Error answers: every one is JSON ``{code, message, ...}``, whoever raised it (us, FastAPI or Starlette)."""
+"""Error answers: every one is ``application/problem+json`` (RFC 9457), whoever raised it (us, FastAPI or
+Starlette): ``{type, title, status, detail, instance, code, message, ...}``, where ``message`` repeats
+``detail`` for the clients that read it by that name.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Scope
 
 from ct_tracker.intake import renderable, shortened
+from ct_tracker.problems import PROBLEM_MEDIA_TYPE, problem_title, problem_type_uri
 from ct_tracker.schemas import FieldError
 
 # Where FastAPI says a bad value came from; the field name alone is what a client needs.
 _SOURCES = ("body", "query", "path", "header", "cookie")
 _CODES_BY_STATUS = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                     405: "method_not_allowed", 413: "too_large"}
+# The request path is the problem's ``instance`` only while it is as short as the API's own paths: an
+# answer never quotes more than a little of what a request brought.
+INSTANCE_LIMIT = 160
+_PATH_SAFE = "/-._~!$&'()*+,;=:@"
+
+
+class ProblemResponse(JSONResponse):
+    """A JSON body sent as ``application/problem+json``."""
+
+    media_type = PROBLEM_MEDIA_TYPE
 
 
 class ApiError(Exception):
@@ -32,10 +48,27 @@ class ApiError(Exception):
         self.extra = dict(extra or {})
         self.headers = dict(headers or {})
 
-    def response(self) -> JSONResponse:
-        """The JSON response for this error."""
-        body = {"code": self.code, "message": self.message, **self.extra}
-        return JSONResponse(renderable(body), status_code=self.status, headers=self.headers)
+    def problem(self, instance: str | None = None) -> dict[str, Any]:
+        """The body of this error's answer, for the request at ``instance`` (a path) if given."""
+        body: dict[str, Any] = {"type": problem_type_uri(self.code), "title": problem_title(self.code, self.status),
+                                "status": self.status, "detail": self.message}
+        if instance is not None:
+            body["instance"] = instance
+        return {**body, "code": self.code, "message": self.message, **self.extra}
+
+    def response(self, scope: Scope | None = None) -> JSONResponse:
+        """The problem+json response for this error, to the request of ``scope`` if given."""
+        instance = instance_of(scope) if scope is not None else None
+        return ProblemResponse(renderable(self.problem(instance)), status_code=self.status, headers=self.headers)
+
+
+def instance_of(scope: Scope) -> str | None:
+    """The request's path as the problem's ``instance`` (a URI reference), or None when it is long."""
+    # The path as sent (still percent-encoded, so that an encoded '/' stays one), re-quoted where it was not.
+    raw = scope.get("raw_path")
+    sent = raw.decode("latin-1") if isinstance(raw, bytes) else str(scope.get("path", ""))
+    path = quote(sent, safe=f"{_PATH_SAFE}%")
+    return path if path and len(path) <= INSTANCE_LIMIT else None
 
 
 def validation_failed(errors: list[FieldError], message: str | None = None) -> ApiError:
@@ -45,25 +78,40 @@ def validation_failed(errors: list[FieldError], message: str | None = None) -> A
                     extra={"errors": [error.model_dump() for error in errors]})
 
 
-def install_error_handlers(app: FastAPI) -> None:
-    """Make every error answer, ours and the framework's, the same JSON shape."""
+PathProblems = Mapping[str, Callable[[str], FieldError]]
+
+
+def install_error_handlers(app: FastAPI, path_problems: PathProblems | None = None) -> None:
+    """Make every error answer, ours and the framework's, the same JSON shape.
+
+    ``path_problems`` says, for a path parameter by name, why a value that does not match its declared
+    pattern is refused (the API's code and sentence instead of pydantic's).
+    """
+    problems = dict(path_problems or {})
+
+    async def request_invalid(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        errors = [_field_error(error, problems) for error in exc.errors()]
+        return validation_failed(errors).response(request.scope)
+
     app.add_exception_handler(ApiError, _api_error)
-    app.add_exception_handler(RequestValidationError, _request_invalid)
+    app.add_exception_handler(RequestValidationError, request_invalid)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)
 
 
 async def _api_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
-    return exc.response()
+    return exc.response(request.scope)
 
 
-async def _request_invalid(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)
-    errors = [FieldError(field=_field_name(error), code=str(error.get("type", "invalid")),
-                         message=str(error.get("msg", "invalid value")))
-              for error in exc.errors()]
-    return validation_failed(errors).response()
+def _field_error(error: Mapping[str, Any], path_problems: PathProblems) -> FieldError:
+    location = tuple(error.get("loc", ()))
+    if (len(location) == 2 and location[0] == "path" and location[1] in path_problems
+            and error.get("type") == "string_pattern_mismatch" and isinstance(error.get("input"), str)):
+        return path_problems[location[1]](error["input"])
+    return FieldError(field=_field_name(error), code=str(error.get("type", "invalid")),
+                      message=str(error.get("msg", "invalid value")))
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
@@ -74,12 +122,14 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
         message = f"nothing at {shortened(request.url.path)}: the provider API is under /api/v1"
     elif exc.status_code == 405 and message == HTTPStatus.METHOD_NOT_ALLOWED.phrase:
         message = f"{shortened(request.method)} is not allowed on {shortened(request.url.path)}"
-    return ApiError(exc.status_code, code, message, headers=exc.headers).response()
+    return ApiError(exc.status_code, code, message, headers=exc.headers).response(request.scope)
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-    # Still JSON, so a client never mistakes an error page for an answer; the traceback goes to the log.
-    return ApiError(500, "internal_error", "the tracker failed to handle this request").response()
+    # Still a problem in JSON, so a client never mistakes an error page for an answer; the traceback goes to
+    # the log.
+    error = ApiError(500, "internal_error", "the tracker failed to handle this request")
+    return error.response(request.scope)
 
 
 def _field_name(error: Mapping[str, Any]) -> str:

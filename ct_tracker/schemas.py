@@ -132,10 +132,16 @@ class AcceptedReturn(BaseModel):
 
 
 class ErrorBody(BaseModel):
-    """Every error: a stable code for programs and a sentence for people."""
+    """Every error, as application/problem+json (RFC 9457), with a stable code for programs."""
 
-    code: str
-    message: str
+    type: str = Field(description="the kind of error: a page under /api/v1/problems describing it, or about:blank",
+                      examples=["/api/v1/problems/unauthorized"])
+    title: str = Field(description="the kind's short summary, the same for every error of the kind")
+    status: int = Field(description="the HTTP status of the answer")
+    detail: str = Field(description="what went wrong with this request, in one sentence")
+    instance: str | None = Field(None, description="the path of the request (left out when it is long)")
+    code: str = Field(description="the kind of error as a name, e.g. revision_conflict: what programs test")
+    message: str = Field(description="the same sentence as detail")
 
 
 class FieldError(BaseModel):
@@ -149,19 +155,19 @@ class FieldError(BaseModel):
 class ValidationFailed(ErrorBody):
     """422: the request or the return does not pass; one entry per problem, per field."""
 
-    code: Literal["validation_failed"] = "validation_failed"
+    code: Literal["validation_failed"]
     errors: list[FieldError]
 
 
 class RevisionConflict(ErrorBody):
     """409: base_revision is not the latest; ``current`` is the tracker's latest (null if none)."""
 
-    code: Literal["revision_conflict"] = "revision_conflict"
+    code: Literal["revision_conflict"]
     current: AcceptedReturn | None
 
 
 class SubmissionIdReused(ErrorBody):
     """409: this submission id was already used for different content."""
 
-    code: Literal["submission_id_reused"] = "submission_id_reused"
+    code: Literal["submission_id_reused"]
 

@@ -7,6 +7,7 @@ a version the tracker does not know at all is refused. Errors block; warnings do
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from ct_desktop.collection_window import unsendable_period_problem
@@ -14,6 +15,7 @@ from ct_desktop.forms.catalogue import FormCatalogue, UnknownForm
 from ct_desktop.forms.findings import PreviousReturn, errors
 from ct_desktop.forms.model import FormDefinition
 from ct_desktop.forms.validate import input_problems, validate
+from ct_desktop.location_id import location_id_problem
 from ct_desktop.period import Period, PeriodError
 from ct_tracker.intake import QUOTE_LIMIT, quoted, shortened
 from ct_tracker.schemas import FieldError
@@ -24,6 +26,12 @@ UNKNOWN_FORM_VERSION = "unknown_form_version"
 BAD_PERIOD = "bad_period"
 PERIOD_OUT_OF_RANGE = "period_out_of_range"
 NO_FORM_FOR_PERIOD = "no_form_for_period"
+BAD_LOCATION_ID = "bad_location_id"
+
+# A month as the API writes it (YYYY-MM, ASCII digits, month 01 to 12, the years Period takes), as a
+# pattern both FastAPI and the OpenAPI document read: what the document declares is what is enforced.
+PERIOD_PATTERN = r"^2[0-9]{3}-(0[1-9]|1[0-2])$"
+_PERIOD = re.compile(PERIOD_PATTERN, re.ASCII)
 
 
 class Rejected(Exception):
@@ -35,14 +43,27 @@ class Rejected(Exception):
 
 
 def period_of(text: str) -> Period:
-    """The month of a path, or Rejected on the field ``period``."""
-    if len(text) > QUOTE_LIMIT:
-        message = f"{quoted(text)} is not a month: write it as YYYY-MM, e.g. 2026-09"
-        raise Rejected([FieldError(field="period", code=BAD_PERIOD, message=message)])
-    try:
-        return Period.parse(text)
-    except PeriodError as exc:
-        raise Rejected([FieldError(field="period", code=BAD_PERIOD, message=str(exc))]) from exc
+    """The month of a path (PERIOD_PATTERN), or Rejected on the field ``period``."""
+    if _PERIOD.fullmatch(text) is None:
+        raise Rejected([period_problem(text)])
+    return Period.parse(text)
+
+
+def period_problem(text: str) -> FieldError:
+    """Why a text is not a month the API takes, on the field ``period``."""
+    message = f"{quoted(text)} is not a month: write it as YYYY-MM, e.g. 2026-09"
+    if len(text) <= QUOTE_LIMIT:
+        try:
+            Period.parse(text)
+        except PeriodError as exc:
+            message = str(exc)  # says which part is wrong (the month, the year)
+    return FieldError(field="period", code=BAD_PERIOD, message=message)
+
+
+def location_id_error(text: str) -> FieldError:
+    """Why a text is not a location id (LOCATION_ID_PATTERN), on the field ``location_id``."""
+    return FieldError(field="location_id", code=BAD_LOCATION_ID,
+                      message=location_id_problem(text) or f"{quoted(text)} is not a location id")
 
 
 def returnable_period_of(text: str, moment: dt.datetime) -> Period:

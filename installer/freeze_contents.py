@@ -53,9 +53,9 @@ QT_MODULES_EXCLUDED = (
 )
 
 # Python packages that are installed beside ct-desktop but are not part of the app: the test tools,
-# the reference tracker server (ct_tracker with FastAPI, uvicorn, starlette, pydantic) and Tk.
+# the reference tracker server (ct_tracker with FastAPI and its docs page's files, uvicorn, starlette, pydantic) and Tk.
 PACKAGES_EXCLUDED = (
-    "ct_tracker", "fastapi", "uvicorn", "starlette", "pydantic", "pydantic_core", "anyio",
+    "ct_tracker", "fastapi", "fastapi_offline", "uvicorn", "starlette", "pydantic", "pydantic_core", "anyio",
     "pytest", "_pytest", "pytestqt", "hypothesis", "ruff", "PyInstaller",
     "tkinter", "_tkinter", "unittest", "pydoc_data", "lib2to3", "idlelib", "ensurepip", "venv",
     "setuptools", "pkg_resources", "pip",

@@ -24,8 +24,17 @@ FLU_KEYS = ("flu_vacc_direct", "flu_vacc_agency", "flu_vacc_residents")
 RECEIPT_RE = re.compile(r"^CT-1-101-2026-09-r(\d+)-[0-9A-F]{8}$")
 
 
+def assert_problem(response: requests.Response, body: dict[str, Any]) -> None:
+    """An error answer is an RFC 9457 problem that still carries the code and message clients read."""
+    assert body["status"] == response.status_code, body
+    assert isinstance(body["title"], str) and body["title"], body
+    assert body["detail"] == body["message"] and isinstance(body["code"], str), body
+    assert body["type"] == f"{API}/problems/{body['code']}", body
+    assert body["instance"] == requests.utils.urlparse(response.url).path, body
+
+
 class Client:
-    """requests against one tracker with one token; every answer must be JSON."""
+    """requests against one tracker with one token; every answer must be JSON (a problem for an error)."""
 
     def __init__(self, url: str, token: str | None):
         self.url = url + API
@@ -35,8 +44,11 @@ class Client:
 
     def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         response = self.session.request(method, self.url + path, timeout=10, **kwargs)
-        assert response.headers["content-type"].startswith("application/json"), response.text
-        response.json()
+        expected = "application/problem+json" if response.status_code >= 400 else "application/json"
+        assert response.headers["content-type"] == expected, response.text
+        body = response.json()
+        if response.status_code >= 400:
+            assert_problem(response, body)
         return response
 
     def get(self, path: str, **kwargs: Any) -> requests.Response:
@@ -97,6 +109,55 @@ def test_openapi_document_is_served_and_lists_the_paths(url):
     put = paths[f"{API}/locations/{{location_id}}/returns/{{period}}"]["put"]
     assert {"200", "201", "401", "403", "404", "409", "422", "429", "503"} <= set(put["responses"])
     assert requests.get(f"{url}{API}/docs", timeout=10).status_code == 200
+
+
+def matches(schema_pattern: str, text: str) -> bool:
+    """Whether a JSON Schema pattern (ECMA-262: ``$`` is the very end, not before a last line break) matches."""
+    return re.search(schema_pattern.replace("$", r"\Z"), text) is not None
+
+
+def _parameters(url: str, method: str, path: str) -> dict[str, dict[str, Any]]:
+    document = requests.get(f"{url}{API}/openapi.json", timeout=10).json()
+    return {parameter["name"]: parameter for parameter in document["paths"][f"{API}{path}"][method]["parameters"]}
+
+
+def test_the_openapi_document_gives_the_path_patterns_and_the_idempotency_key_format(url):
+    put = _parameters(url, "put", "/locations/{location_id}/returns/{period}")
+    assert put["period"]["schema"]["pattern"] == "^2[0-9]{3}-(0[1-9]|1[0-2])$"
+    assert put["location_id"]["schema"]["pattern"] == "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+    assert put["Idempotency-Key"] == {**put["Idempotency-Key"], "in": "header", "required": True}
+    assert put["Idempotency-Key"]["schema"]["format"] == "uuid"
+    history = _parameters(url, "get", "/locations/{location_id}/returns")
+    assert history["location_id"]["schema"]["pattern"] == put["location_id"]["schema"]["pattern"]
+
+
+@pytest.mark.parametrize("location_id", ["1-101", "9-999", "A.b_c-1", "x" * 64, "x" * 65, "-101", ".hidden",
+                                         "1 101", "1-101\u00e9", "1-101%0A"])
+def test_a_location_id_is_refused_exactly_when_it_does_not_match_the_documented_pattern(url, rose, location_id):
+    pattern = _parameters(url, "get", "/locations/{location_id}/returns")["location_id"]["schema"]["pattern"]
+    response = rose.get(f"/locations/{location_id}/returns")
+    if matches(pattern, requests.utils.unquote(location_id)):
+        assert response.status_code in (200, 404), response.text
+    else:
+        assert error_fields(response) == {"location_id": "bad_location_id"}
+        assert "is not a location id" in response.json()["errors"][0]["message"]
+
+
+@pytest.mark.parametrize("period", ["2026-09", "2024-01", "2026-13", "2026-00", "2026-9", "1999-12", "3000-01",
+                                    "%202026-09", "2026-09%0A", "\u0662\u0660\u0662\u0666-09"])
+def test_a_period_is_refused_as_malformed_exactly_when_it_does_not_match_the_documented_pattern(url, rose, period):
+    pattern = _parameters(url, "get", "/locations/{location_id}/returns/{period}")["period"]["schema"]["pattern"]
+    response = rose.get(f"/locations/1-101/returns/{period}")
+    if matches(pattern, requests.utils.unquote(period)):
+        assert response.status_code == 404 and response.json()["code"] == "return_not_found", response.text
+    else:
+        assert error_fields(response) == {"period": "bad_period"}
+
+
+def test_an_idempotency_key_that_is_not_a_uuid_is_refused_on_the_header(rose):
+    body = submission(CARE_HOME_SEPTEMBER)
+    assert error_fields(rose.put("1-101", "2026-09", body, key="not-a-uuid")) == {"Idempotency-Key": "uuid_parsing"}
+    assert rose.get("/locations/1-101/returns/2026-09").status_code == 404
 
 
 def test_a_token_lists_only_its_own_locations(rose, oak):

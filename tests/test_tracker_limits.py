@@ -31,13 +31,14 @@ def port(db_path: Path, token: str) -> Iterator[int]:
 
 
 class Answer:
-    """A status, headers and a body that must be strict UTF-8 JSON."""
+    """A status, headers and a body that must be strict UTF-8 JSON (an error's: application/problem+json)."""
 
     def __init__(self, response: http.client.HTTPResponse):
         self.status = response.status
         self.headers = response.headers
         raw = response.read()
-        assert response.headers["content-type"].startswith("application/json"), raw[:200]
+        expected = "application/problem+json" if response.status >= 400 else "application/json"
+        assert response.headers["content-type"] == expected, raw[:200]
         self.body: dict[str, Any] = json.loads(raw.decode("utf-8", errors="strict"))
 
 
@@ -167,6 +168,22 @@ def test_a_chunked_body_is_refused_as_soon_as_it_passes_the_limit(port, token):
     answer = _raw_request(port, head, parts)
     assert answer.status == 413
     assert answer.body["code"] == "too_large"
+
+
+@pytest.mark.parametrize("size", [LIMIT + 1, 1024 * 1024, 20 * 1024 * 1024])
+def test_a_client_sending_an_oversized_body_on_a_kept_alive_connection_reads_the_413(port, token, size):
+    # Most clients send the whole body before they read any answer: if the tracker closed the connection with
+    # the body unread, the system would reset it and the client would see "connection reset", not the 413.
+    url = f"http://127.0.0.1:{port}{RETURN_PATH}"
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json", "Idempotency-Key": "x"}
+    statuses = []
+    with requests.Session() as session:
+        for _ in range(10):
+            assert session.get(f"http://127.0.0.1:{port}{API}/locations", headers=headers, timeout=10).ok
+            answer = session.put(url, data=b" " * size, headers=headers, timeout=30)
+            assert answer.headers["Content-Type"] == "application/problem+json"
+            statuses.append((answer.status_code, answer.json()["code"]))
+    assert statuses == [(413, "too_large")] * 10
 
 
 def test_a_body_of_exactly_256_kib_is_read_and_accepted(port, token, db_path):
