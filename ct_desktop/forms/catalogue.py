@@ -7,6 +7,7 @@ service type's question set. A definition is checked as it loads, so a mistake i
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import itertools
@@ -85,6 +86,10 @@ class FormCatalogue:
             )
         return in_force[-1]
 
+    def forms(self) -> list[FormDefinition]:
+        """Every version of every service type, by service type and then oldest first."""
+        return [form for key in self.service_types() for form in self._by_type[key]]
+
     def with_forms(self, forms: list[FormDefinition]) -> FormCatalogue:
         """A catalogue with these versions added; each replaces a version of the same number (or alias)."""
         replaced = {(f.service_type, number) for f in forms for number in (f.version, *f.replaces)}
@@ -156,9 +161,10 @@ def parse_definition(text: str, name: str, seasons: Mapping[str, Season] | None 
     except tomllib.TOMLDecodeError as exc:
         raise DefinitionError(f"{name}: cannot be read: {exc}") from exc
     try:
-        return _build_form(data, default_seasons() if seasons is None else seasons)
+        form = _build_form(data, default_seasons() if seasons is None else seasons)
     except (KeyError, TypeError, ValueError) as exc:
         raise DefinitionError(f"{name}: {_reason(exc)}") from exc
+    return dataclasses.replace(form, text=text, content_sha256=content_hash(text))
 
 
 def content_hash(text: str) -> str:

@@ -414,6 +414,9 @@ class FormDefinition:
     seasons: Mapping[str, Season]
     # Earlier numbers of this same question set: returns saved under them open with this version.
     replaces: tuple[str, ...] = ()
+    # The definition's own text and its SHA-256: what the tracker serves, and how two copies are compared.
+    text: str = field(default="", repr=False, compare=False)
+    content_sha256: str = field(default="", compare=False)
 
     @property
     def fields(self) -> tuple[Field, ...]:
