@@ -17,6 +17,8 @@ Later migrations:
   _outbox_tracker_answers_and_tracker   outbox.tracker_answers (failed attempts the tracker itself answered,
                 the count that sets an item aside), outbox.tracker_url and receipts.tracker_url (the tracker a
                 submission is for, or was accepted by; NULL in rows made before)
+  _question_sets_from_tracker   question_sets: definitions fetched from the tracker (service type, version,
+                effective date, text, its SHA-256, the tracker and when); one row per service type and version
 """
 
 from __future__ import annotations
@@ -127,8 +129,20 @@ def _outbox_tracker_answers_and_tracker(db: Database) -> None:
     db.execute("ALTER TABLE receipts ADD COLUMN tracker_url TEXT")
 
 
+def _question_sets_from_tracker(db: Database) -> None:
+    # The text exactly as the tracker served it: it is checked again, as a built-in file is, each time
+    # it is read, and its hash says whether a listed version is new.
+    db["question_sets"].create(
+        {"service_type": str, "version": str, "effective_from": str, "content_sha256": str, "text": str,
+         "tracker_url": str, "fetched_at": str},
+        pk=("service_type", "version"),
+        not_null=["effective_from", "content_sha256", "text", "tracker_url", "fetched_at"],
+    )
+
+
 # Append only. The position in the list is the version the migration brings the file to, minus one.
-MIGRATIONS: list[Callable[[Database], None]] = [_v1_initial, _outbox_tracker_answers_and_tracker]
+MIGRATIONS: list[Callable[[Database], None]] = [_v1_initial, _outbox_tracker_answers_and_tracker,
+                                                _question_sets_from_tracker]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
