@@ -91,11 +91,23 @@ class FormCatalogue:
         return [form for key in self.service_types() for form in self._by_type[key]]
 
     def with_forms(self, forms: list[FormDefinition]) -> FormCatalogue:
-        """A catalogue with these versions added; each replaces a version of the same number (or alias)."""
+        """A catalogue with these versions added; each replaces a version of the same number (or alias).
+
+        The numbers a replaced version answered to stay numbers of its replacement, so that a return
+        saved under any of them (``replaces``) still opens.
+        """
         replaced = {(f.service_type, number) for f in forms for number in (f.version, *f.replaces)}
         kept = [f for versions in self._by_type.values() for f in versions
                 if not ({(f.service_type, n) for n in (f.version, *f.replaces)} & replaced)]
-        return FormCatalogue([*kept, *forms])
+        return FormCatalogue([*kept, *(self._inheriting(form) for form in forms)])
+
+    def _inheriting(self, form: FormDefinition) -> FormDefinition:
+        numbers = {form.version, *form.replaces}
+        inherited = [n for old in self._by_type.get(form.service_type, []) if {old.version, *old.replaces} & numbers
+                     for n in (old.version, *old.replaces) if n not in numbers]
+        if not inherited:
+            return form
+        return dataclasses.replace(form, replaces=(*form.replaces, *dict.fromkeys(inherited)))
 
     def form_version(self, service_type: str, version: str) -> FormDefinition:
         """A particular version, e.g. the one a saved return was made with."""

@@ -39,6 +39,7 @@ from ct_desktop.models import (
 )
 from ct_desktop.paths import DataDirError, ensure_data_dir, resolve_data_dir
 from ct_desktop.period import Period
+from ct_desktop.safe_text import printable
 from ct_desktop.settings import SettingsError, load_settings
 from ct_desktop.store import (
     conflicts,
@@ -417,7 +418,7 @@ class Store:
 
 
 def _fetched_name(service_type: str, version: str) -> str:
-    return f"{shown(service_type)} question set {shown(version)} from the tracker"
+    return f"{printable(service_type)[:64]} question set {printable(version)[:64]} from the tracker"
 
 
 @functools.lru_cache(maxsize=64)
@@ -430,7 +431,7 @@ def _checked_definition(text: str, service_type: str, version: str) -> FormDefin
     form = parse_definition(text, name)
     if (form.service_type, form.version) != (service_type, version):
         raise DefinitionError(f"{name}: the definition inside is {shown(form.service_type)} "
-                              f"{shown(form.version)}, not what the tracker listed")
+                              f"{shown(form.version)}, not the service type and version the tracker listed")
     return form
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from ct_desktop.forms.catalogue import DefinitionError, UnknownForm
 from ct_desktop.location_id import shown
+from ct_desktop.safe_text import printable
 from ct_desktop.store import Store
 from ct_desktop.sync.client import NotFound, TrackerClient
 
@@ -52,7 +53,7 @@ def fetch_question_sets(store: Store, client: TrackerClient) -> QuestionSetUpdat
             problem = _fetch_one(store, client, service_type, version, str(entry["content_sha256"]), added)
         if problem is not None:
             log.warning("question set %s %s from the tracker refused: %s", service_type, version, problem)
-            refused.append((shown(service_type), shown(version), problem))
+            refused.append((printable(service_type)[:64], printable(version)[:64], problem))
     for service_type, version, month in added:
         log.info("question set %s %s (from %s) fetched from the tracker", service_type, version, month)
     return QuestionSetUpdate(added=tuple(added), refused=tuple(refused))
