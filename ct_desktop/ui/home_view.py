@@ -17,10 +17,10 @@ from PySide6.QtWidgets import (
 )
 
 from ct_desktop.collection_window import collection_window
-from ct_desktop.forms.catalogue import UnknownForm, default_catalogue
+from ct_desktop.forms.catalogue import UnknownForm
 from ct_desktop.models import Location
 from ct_desktop.period import Period
-from ct_desktop.store import StoreError
+from ct_desktop.store import Store, StoreError
 from ct_desktop.ui.context import AppContext
 from ct_desktop.ui.location_card import LocationCard, LocationStatus
 from ct_desktop.ui.month_picker import MonthPicker
@@ -36,7 +36,7 @@ def read_status(context: AppContext, location: Location, period: Period) -> Loca
     store = context.store
     draft = store.get_return(location.id, period)
     state = state_key(draft)
-    status = LocationStatus(location=location, period=period, service_title=_service_title(location, period),
+    status = LocationStatus(location=location, period=period, service_title=_service_title(store, location, period),
                             state=state, draft=draft, last_accepted=store.last_accepted(location.id),
                             outbox=store.outbox_items(location.id), now=context.clock())
     if state == "accepted":
@@ -47,9 +47,10 @@ def read_status(context: AppContext, location: Location, period: Period) -> Loca
     return status
 
 
-def _service_title(location: Location, period: Period) -> str:
+def _service_title(store: Store, location: Location, period: Period) -> str:
+    # The store's question sets: those fetched from the tracker too (a service type it added, say).
     try:
-        return default_catalogue().form_for(location.service_type, period).title
+        return store.catalogue.form_for(location.service_type, period).title
     except UnknownForm:
         return location.service_type.replace("_", " ").capitalize()
 
