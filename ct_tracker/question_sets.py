@@ -30,6 +30,7 @@ from ct_tracker.database import (
 )
 from ct_tracker.errors import ApiError
 from ct_tracker.intake import shortened
+from ct_tracker.schemas import ErrorBody
 
 TOML_MEDIA_TYPE = "application/toml"
 log = logging.getLogger(__name__)
@@ -154,7 +155,8 @@ def list_question_sets(provider: Caller, ctx: Context) -> list[QuestionSetSummar
 
 @router.get("/question-sets/{service_type}/{version}", response_model=QuestionSetDefinition,
             summary="One question set, with its definition",
-            responses={**_GATE, 404: {"description": "no such question set (code question_set_not_found)"}})
+            responses={**_GATE, 404: {"model": ErrorBody,
+                                      "description": "no such question set (code question_set_not_found)"}})
 def get_question_set(service_type: str, version: str, provider: Caller, ctx: Context) -> QuestionSetDefinition:
     """The definition of one version, as the text of a definition file (TOML) with its SHA-256."""
     try:

@@ -156,3 +156,15 @@ def test_a_service_type_published_to_the_tracker_can_be_given_to_a_provider(tmp_
     assert publish(capsys, db_path, write_definition(tmp_path, hospice))[0] == 0
     code = cli.main(["add-provider", "St Clare", "--location", "3-301:St Clare Hospice:hospice", "--db", str(db_path)])
     assert code == 0, capsys.readouterr().err
+
+
+def test_the_openapi_document_describes_the_question_sets(db_path):
+    with running_tracker(db_path) as url:
+        document = requests.get(f"{url}{API}/openapi.json", timeout=10).json()
+    one = document["paths"][f"{API}/question-sets/{{service_type}}/{{version}}"]["get"]
+    assert {"200", "401", "404", "429", "503"} <= set(one["responses"])
+    listed = document["paths"][f"{API}/question-sets"]["get"]
+    assert {"200", "401", "429", "503"} <= set(listed["responses"])
+    definition = document["components"]["schemas"]["QuestionSetDefinition"]
+    assert {"service_type", "version", "effective_from", "content_sha256", "text"} <= set(definition["required"])
+    assert "SHA-256" in definition["properties"]["content_sha256"]["description"]
