@@ -175,10 +175,10 @@ class Store:
         the check, or when it is not the service type and version the tracker listed it as. A copy of the
         same version kept before is replaced: the tracker's latest copy is the one it checks returns against.
         """
-        form = _checked_definition(text, service_type, version)
         if content_hash(text) != content_sha256:
             raise DefinitionError(f"{_fetched_name(service_type, version)}: its text is not the content its SHA-256 "
                                   f"names ({content_sha256[:12]}...): it was changed or cut on the way")
+        form = _checked_definition(text, service_type, version)
         question_sets.keep_question_set(self._db, service_type, version, form.effective_from.isoformat(),
                                         content_sha256, text, tracker_url, self.now())
         return form

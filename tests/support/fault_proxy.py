@@ -28,7 +28,9 @@ from collections.abc import Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-FAULTS = ("pass", "drop", "delay", "500", "503", "429", "cut", "html", "502html", "504html", "tamper")
+FAULTS = ("pass", "drop", "delay", "500", "503", "429", "cut", "html", "502html", "504html")
+# Only for an answer that carries a definition's text (a question set), so not among the faults of a random run.
+TAMPER = "tamper"
 
 
 class FaultPlan:
@@ -137,7 +139,7 @@ class _ProxyHandler(BaseHTTPRequestHandler):
         if fault == "cut":
             self._hang_up()
             return
-        if fault == "tamper":
+        if fault == TAMPER:
             answer = _tampered(answer)
         self.send_response(status)
         for name, value in headers:
