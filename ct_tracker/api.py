@@ -1,4 +1,5 @@
-"""The provider API's routes, under /api/v1: locations, and the returns of each location by month.
+"""The provider API's routes, under /api/v1: locations, and the returns of each location by month
+(the question sets are in ct_tracker.question_sets).
 
 Every route passes the same gate, in this order: maintenance (503), token (401), rate limit (429),
 then for a location, whether it exists (404) and is the caller's (403). Request bodies are checked
@@ -85,6 +86,12 @@ class TrackerContext:
     rate_limiter: RateLimiter | None = None
     maintenance: int | None = None
     auth_failures: AuthFailureLimit | None = None
+    # The catalogue with the question sets published since the server started (ct_tracker.question_sets).
+    question_sets: Callable[[], FormCatalogue] | None = None
+
+    def current_catalogue(self) -> FormCatalogue:
+        """The question sets the tracker accepts now: built in, and published."""
+        return self.question_sets() if self.question_sets else self.catalogue
 
 
 _RETRY_AFTER = {"Retry-After": {"description": "seconds to wait before trying again",
@@ -203,7 +210,8 @@ def put_return(period: PeriodText, body: ReturnSubmission, location: OwnLocation
                     f"({body.submission_id})")])
     try:
         month = returnable_period_of(period, ctx.clock())
-        form = form_in_force(ctx.catalogue, location.service_type, month)
+        catalogue = ctx.current_catalogue()
+        form = form_in_force(catalogue, location.service_type, month)
     except Rejected as exc:
         raise validation_failed(exc.errors) from exc
     submission = Submission(
@@ -213,7 +221,7 @@ def put_return(period: PeriodText, body: ReturnSubmission, location: OwnLocation
         form_version=body.form_version,
     )
     previous = ctx.database.previous_return(location.id, str(month))
-    problems = submission_errors(ctx.catalogue, form, month, body.form_version, body.values, body.not_known,
+    problems = submission_errors(catalogue, form, month, body.form_version, body.values, body.not_known,
                                  previous)
     if problems:
         # A resend of something already accepted is answered as a resend, even if the forms changed since.

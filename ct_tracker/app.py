@@ -17,13 +17,16 @@ from ct_tracker.body_limit import MAX_BODY_BYTES, BodyLimit
 from ct_tracker.database import TrackerDatabase
 from ct_tracker.docs import install_docs
 from ct_tracker.errors import install_error_handlers
+from ct_tracker.question_sets import TrackerCatalogue
+from ct_tracker.question_sets import router as question_sets_router
 from ct_tracker.schemas import ValidationFailed
 
 AUTH_FAILURE_LIMIT = 20
 AUTH_FAILURE_WINDOW = 60.0
 
 DESCRIPTION = """\
-The provider API of the reference tracker: the locations a token may update, and their monthly returns.
+The provider API of the reference tracker: the locations a token may update, their monthly returns, and
+the question sets it accepts (a return names its version; a new version is fetched from `/question-sets`).
 Every answer is JSON. Every error is `application/problem+json` (RFC 9457): `{type, title, status, detail,
 instance, code, message}`, where `code` names the kind of error (`type` is the address of a page describing
 it, under /api/v1/problems) and `message` repeats `detail`; with `errors: [{field, code, message}]` on 422
@@ -39,8 +42,9 @@ def create_app(db_path: str | Path, *, rate_limit: tuple[int, float] | None = No
 
     ``rate_limit`` is (requests, per seconds) for each token; ``clock`` gives the timezone-aware time
     used for accepted_at and for the rate limit's window (tests pass a fake one); ``catalogue``
-    replaces the bundled form definitions; ``maintenance`` (seconds) starts the app answering 503 with
-    that Retry-After, and ``app.state.tracker.maintenance`` may be changed while it runs.
+    replaces the bundled form definitions (those published to the database are added to it);
+    ``maintenance`` (seconds) starts the app answering 503 with that Retry-After, and
+    ``app.state.tracker.maintenance`` may be changed while it runs.
     ``body_limit`` (bytes) is the largest request body accepted; a larger one is answered 413.
     ``auth_failure_limit`` is how many wrong or missing tokens one client address may send in 60 seconds
     before it is answered 429 (0: no limit).
@@ -61,16 +65,20 @@ def create_app(db_path: str | Path, *, rate_limit: tuple[int, float] | None = No
         # Operation ids are the route functions' names (put_return...), for readable generated clients.
         generate_unique_id_function=lambda route: route.name,
     )
+    database = TrackerDatabase(db_path)
+    built_in = catalogue or default_catalogue()
     app.state.tracker = TrackerContext(
-        database=TrackerDatabase(db_path),
-        catalogue=catalogue or default_catalogue(),
+        database=database,
+        catalogue=built_in,
         clock=now,
         rate_limiter=limiter,
         maintenance=maintenance,
         auth_failures=auth_failures,
+        question_sets=TrackerCatalogue(built_in, database).current,
     )
     install_error_handlers(app, PATH_PROBLEMS)
     app.add_middleware(BodyLimit, limit=body_limit)
     app.include_router(router, prefix=API_PREFIX)
+    app.include_router(question_sets_router, prefix=API_PREFIX)
     install_docs(app, API_PREFIX, validation_schema=ValidationFailed.__name__)
     return app

@@ -1,6 +1,7 @@
-"""The ``ct-tracker`` command: ``serve`` the provider API, ``add-provider`` to create a token.
+"""The ``ct-tracker`` command: ``serve`` the provider API, ``add-provider`` to create a token,
+``publish-question-set`` to add a question set version.
 
-Both take ``--db PATH``; the default database is ``tracker.db`` in the user data folder of
+All take ``--db PATH``; the default database is ``tracker.db`` in the user data folder of
 "ct-tracker" (platformdirs). Exit codes: 0 done, 2 refused or unusable input (one line on stderr).
 """
 
@@ -22,7 +23,14 @@ from ct_desktop.sync.address import is_loopback
 from ct_tracker.access import new_token, parse_rate_limit, token_digest
 from ct_tracker.api import API_PREFIX
 from ct_tracker.app import AUTH_FAILURE_LIMIT, create_app
-from ct_tracker.database import RegistrationRefused, TrackedLocation, TrackerDatabase, TrackerDatabaseError
+from ct_tracker.database import (
+    ALREADY_PUBLISHED,
+    RegistrationRefused,
+    TrackedLocation,
+    TrackerDatabase,
+    TrackerDatabaseError,
+)
+from ct_tracker.question_sets import PublishRefused, TrackerCatalogue, publish
 
 APP_NAME = "ct-tracker"
 DB_FILE = "tracker.db"
@@ -69,6 +77,15 @@ def build_parser() -> argparse.ArgumentParser:
                      action="append", required=True,
                      help="a location of the provider (repeat for several); LA and REGION are optional")
     add.set_defaults(run=run_add_provider)
+
+    publish = commands.add_parser(
+        "publish-question-set", parents=[db], help="add a question set version, served to the app when it syncs",
+        description="Check a question set definition (a TOML file like those of ct_desktop/forms/definitions) "
+                    "as the app checks its own, and publish it: the tracker then accepts returns that name its "
+                    "version, and each installation fetches it when it syncs. A version is published once; "
+                    "a revision needs a version of its own. A server already running takes it at once.")
+    publish.add_argument("file", metavar="FILE", type=Path, help="the definition file (UTF-8 TOML)")
+    publish.set_defaults(run=run_publish_question_set)
     return parser
 
 
@@ -114,12 +131,12 @@ def run_add_provider(args: argparse.Namespace) -> int:
     name = args.name.strip()
     if not name:
         raise CliError("the provider needs a name")
-    locations = [parse_location(text) for text in args.locations]
+    db_path = (args.db or default_db_path()).expanduser().resolve()
+    locations = [parse_location(text, _service_types(db_path)) for text in args.locations]
     ids = [location.id for location in locations]
     repeated = sorted({i for i in ids if ids.count(i) > 1})
     if repeated:
         raise CliError(f"location {', '.join(repeated)} is given more than once")
-    db_path = (args.db or default_db_path()).expanduser().resolve()
     token = new_token()
     created_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     TrackerDatabase(db_path).add_provider(name, locations, token_digest(token), created_at)
@@ -129,8 +146,43 @@ def run_add_provider(args: argparse.Namespace) -> int:
     return 0
 
 
-def parse_location(text: str) -> TrackedLocation:
-    """``ID:NAME:SERVICE_TYPE[:LA[:REGION]]`` as a location; CliError naming the problem otherwise."""
+def _service_types(db_path: Path) -> list[str]:
+    # A service type published to this tracker (a hospice, say) is as good as a built-in one.
+    if not db_path.exists():
+        return default_catalogue().service_types()
+    return TrackerCatalogue(default_catalogue(), TrackerDatabase(db_path)).current().service_types()
+
+
+def run_publish_question_set(args: argparse.Namespace) -> int:
+    """Check the file and publish it (or say it is published already)."""
+    path: Path = args.file
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise CliError(f"cannot read {path}: no such file") from exc
+    except UnicodeDecodeError as exc:
+        raise CliError(f"cannot read {path}: it is not UTF-8 text") from exc
+    except OSError as exc:
+        raise CliError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    db_path = (args.db or default_db_path()).expanduser().resolve()
+    database = TrackerDatabase(db_path)
+    try:
+        outcome, form = publish(database, default_catalogue(), text, path.name, dt.datetime.now(dt.UTC))
+    except PublishRefused as exc:
+        raise CliError(str(exc)) from exc
+    what = (f"{form.service_type} question set {form.version}, in force from "
+            f"{form.effective_from.strftime('%B %Y')} ({form.effective_from.isoformat()})")
+    if outcome == ALREADY_PUBLISHED:
+        say(f"{what} is already a question set of this tracker, with the same content: nothing to do")
+    else:
+        say(f"published {what} to {db_path}; sha256 {form.content_sha256}")
+    return 0
+
+
+def parse_location(text: str, known: list[str] | None = None) -> TrackedLocation:
+    """``ID:NAME:SERVICE_TYPE[:LA[:REGION]]`` as a location; CliError naming the problem otherwise.
+
+    ``known``: the service types with a question set (the built-in ones by default)."""
     parts = [part.strip() for part in text.split(":")]
     if not 3 <= len(parts) <= 5:
         raise CliError(f"--location '{text}': write ID:NAME:SERVICE_TYPE[:LA[:REGION]] (no ':' inside a part)")
@@ -141,7 +193,7 @@ def parse_location(text: str) -> TrackedLocation:
                        "(letters, digits, '.', '_' and '-', e.g. 1-123456789)")
     if not name:
         raise CliError(f"--location '{text}': the location needs a name")
-    known = default_catalogue().service_types()
+    known = known if known is not None else default_catalogue().service_types()
     if service_type not in known:
         raise CliError(f"--location '{text}': unknown service type '{service_type}': choose one of "
                        f"{', '.join(known)}")

@@ -1,4 +1,5 @@
-"""The tracker's SQLite database: providers, their locations and every accepted revision. The only SQL.
+"""The tracker's SQLite database: providers, their locations, every accepted revision and the question sets
+published to it. The only SQL.
 
 One short-lived connection per operation, so that the server's worker threads never share one.
 Writes run in ``BEGIN IMMEDIATE`` transactions (the write lock is taken before anything is read), in
@@ -22,7 +23,7 @@ from typing import Any
 
 from ct_tracker.submission import AcceptedRevision, Submission, make_receipt
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: question_sets
 PRIVATE = 0o600
 
 _SCHEMA = """
@@ -59,7 +60,22 @@ CREATE TABLE IF NOT EXISTS revisions (
     receipt         TEXT NOT NULL,
     UNIQUE (location_id, period, revision)
 );
+CREATE TABLE IF NOT EXISTS question_sets (
+    id              INTEGER PRIMARY KEY,
+    service_type    TEXT NOT NULL,
+    version         TEXT NOT NULL,
+    effective_from  TEXT NOT NULL,
+    content_sha256  TEXT NOT NULL,
+    text            TEXT NOT NULL,
+    published_at    TEXT NOT NULL,
+    UNIQUE (service_type, version)
+);
 """
+
+# What publish_question_set() decided.
+PUBLISHED = "published"
+ALREADY_PUBLISHED = "already_published"
+DIFFERENT_CONTENT = "different_content"
 
 # What accept() decided; the API turns each into a status code.
 CREATED = "created"
@@ -95,6 +111,18 @@ class TrackedLocation:
     local_authority: str | None = None
     region: str | None = None
     provider_id: int | None = None
+
+
+@dataclass(frozen=True)
+class PublishedQuestionSet:
+    """A question set published to the tracker: its definition's text, exactly as given, and its hash."""
+
+    service_type: str
+    version: str
+    effective_from: str
+    content_sha256: str
+    text: str
+    published_at: str
 
 
 @dataclass(frozen=True)
@@ -273,6 +301,45 @@ class TrackerDatabase:
             return int(conn.execute("SELECT COUNT(*) FROM revisions WHERE location_id = ? AND period = ?",
                                     (location_id, period)).fetchone()[0])
 
+    # -- question sets -----------------------------------------------------------------------
+
+    def publish_question_set(self, question_set: PublishedQuestionSet) -> tuple[str, PublishedQuestionSet]:
+        """Add a question set unless its service type and version are there already.
+
+        PUBLISHED when added; ALREADY_PUBLISHED (with the stored one) for the same content again;
+        DIFFERENT_CONTENT (with the stored one) when the version holds other content. A version is
+        never changed once published: the UNIQUE constraint is what guarantees it.
+        """
+        with self._connection() as conn, _transaction(conn):
+            stored = self._question_set(conn, question_set.service_type, question_set.version)
+            if stored is not None:
+                same = stored.content_sha256 == question_set.content_sha256
+                return (ALREADY_PUBLISHED if same else DIFFERENT_CONTENT), stored
+            conn.execute(
+                "INSERT INTO question_sets (service_type, version, effective_from, content_sha256, text, "
+                "published_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (question_set.service_type, question_set.version, question_set.effective_from,
+                 question_set.content_sha256, question_set.text, question_set.published_at))
+            return PUBLISHED, question_set
+
+    def question_sets(self) -> list[PublishedQuestionSet]:
+        """Every published question set, in the order they were published."""
+        with self._connection() as conn:
+            rows = conn.execute("SELECT * FROM question_sets ORDER BY id").fetchall()
+        return [_question_set(row) for row in rows]
+
+    def published_digests(self) -> tuple[str, ...]:
+        """The content hashes of the published question sets, in order: cheap to read on every request."""
+        with self._connection() as conn:
+            rows = conn.execute("SELECT content_sha256 FROM question_sets ORDER BY id").fetchall()
+        return tuple(row[0] for row in rows)
+
+    @staticmethod
+    def _question_set(conn: sqlite3.Connection, service_type: str, version: str) -> PublishedQuestionSet | None:
+        row = conn.execute("SELECT * FROM question_sets WHERE service_type = ? AND version = ?",
+                           (service_type, version)).fetchone()
+        return _question_set(row) if row else None
+
     # Small readers used inside transactions; kept as methods so a test can simulate a concurrent writer.
     def _stored_submission(self, conn: sqlite3.Connection, submission_id: str) -> AcceptedRevision | None:
         row = conn.execute("SELECT * FROM revisions WHERE submission_id = ?", (submission_id,)).fetchone()
@@ -309,6 +376,12 @@ def _location(row: sqlite3.Row) -> TrackedLocation:
     return TrackedLocation(id=row["id"], name=row["name"], service_type=row["service_type"],
                            local_authority=row["local_authority"], region=row["region"],
                            provider_id=row["provider_id"])
+
+
+def _question_set(row: sqlite3.Row) -> PublishedQuestionSet:
+    return PublishedQuestionSet(service_type=row["service_type"], version=row["version"],
+                                effective_from=row["effective_from"], content_sha256=row["content_sha256"],
+                                text=row["text"], published_at=row["published_at"])
 
 
 def _revision(row: sqlite3.Row) -> AcceptedRevision:

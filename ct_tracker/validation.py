@@ -1,7 +1,11 @@
 """Checking a submitted return with the app's own form definitions, and saying what is wrong per field.
 
-The form is the one in force for the month (catalogue.form_for), whatever version the client names;
-a version the tracker does not know at all is refused. Errors block; warnings do not.
+A return is checked against the question set version it names (``form_version``), which must be one
+the tracker accepts (built in or published) and must have taken effect by the month: a return queued
+before a revision reached its computer is still checked against its own questions. A version the
+tracker does not know, or one not yet in force for the month, is refused on ``form_version`` (and the
+answers are checked against the version in force, so that every problem is said at once). Errors
+block; warnings do not.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from ct_tracker.submission import AcceptedRevision
 
 UNKNOWN_FIELD = "unknown_field"
 UNKNOWN_FORM_VERSION = "unknown_form_version"
+FORM_VERSION_NOT_IN_FORCE = "form_version_not_in_force"
 BAD_PERIOD = "bad_period"
 PERIOD_OUT_OF_RANGE = "period_out_of_range"
 NO_FORM_FOR_PERIOD = "no_form_for_period"
@@ -95,7 +100,7 @@ def submission_errors(catalogue: FormCatalogue, form: FormDefinition, period: Pe
     ``field`` is the form's key for answers (the key the app shows the problem against), the
     unknown key itself for keys the form does not have, or the body field (form_version, not_known).
     """
-    found = _version_errors(catalogue, form, form_version)
+    form, found = _named_form(catalogue, form, period, form_version)
     for key, value in values.items():
         if not form.has_field(key):
             found += [FieldError(field=shortened(key), code=UNKNOWN_FIELD, message=line)
@@ -113,12 +118,18 @@ def submission_errors(catalogue: FormCatalogue, form: FormDefinition, period: Pe
     return found
 
 
-def _version_errors(catalogue: FormCatalogue, form: FormDefinition, version: str) -> list[FieldError]:
+def _named_form(catalogue: FormCatalogue, in_force: FormDefinition, period: Period,
+                version: str) -> tuple[FormDefinition, list[FieldError]]:
+    """The version the return names, if it can be used for the month; else the one in force and why not."""
     try:
-        catalogue.form_version(form.service_type, version)
+        named = catalogue.form_version(in_force.service_type, version)
     except UnknownForm:
-        known = ", ".join(f.version for f in catalogue.versions(form.service_type))
-        message = (f"form version {quoted(version)} is not a {form.service_type} question set this tracker knows "
-                   f"(known: {known}; in force for this month: {form.version})")
-        return [FieldError(field="form_version", code=UNKNOWN_FORM_VERSION, message=message)]
-    return []
+        known = ", ".join(f.version for f in catalogue.versions(in_force.service_type))
+        message = (f"form version {quoted(version)} is not a {in_force.service_type} question set this tracker "
+                   f"knows (known: {known}; in force for this month: {in_force.version})")
+        return in_force, [FieldError(field="form_version", code=UNKNOWN_FORM_VERSION, message=message)]
+    if named.effective_from > period.first_day:
+        message = (f"form version {quoted(version)} takes effect on {named.effective_from.isoformat()}: it is not "
+                   f"in force for {period} (in force for this month: {in_force.version})")
+        return in_force, [FieldError(field="form_version", code=FORM_VERSION_NOT_IN_FORCE, message=message)]
+    return named, []

@@ -105,7 +105,8 @@ def test_openapi_document_is_served_and_lists_the_paths(url):
     assert response.status_code == 200
     paths = response.json()["paths"]
     assert set(paths) == {f"{API}/locations", f"{API}/locations/{{location_id}}/returns/{{period}}",
-                          f"{API}/locations/{{location_id}}/returns"}
+                          f"{API}/locations/{{location_id}}/returns", f"{API}/question-sets",
+                          f"{API}/question-sets/{{service_type}}/{{version}}"}
     put = paths[f"{API}/locations/{{location_id}}/returns/{{period}}"]["put"]
     assert {"200", "201", "401", "403", "404", "409", "422", "429", "503"} <= set(put["responses"])
     assert requests.get(f"{url}{API}/docs", timeout=10).status_code == 200

@@ -27,7 +27,7 @@ from ct_desktop.bulk_csv.layout import (
     unprotected,
 )
 from ct_desktop.collection_window import unsendable_period_problem
-from ct_desktop.forms.catalogue import FormCatalogue, default_catalogue
+from ct_desktop.forms.catalogue import FormCatalogue
 from ct_desktop.forms.findings import Finding, PreviousReturn
 from ct_desktop.forms.model import Field, FormDefinition, ValueProblem, count_text
 from ct_desktop.forms.validate import validate
@@ -96,7 +96,8 @@ def check_table(store: Store, table: CsvTable, blank_clears: bool = False,
     An empty cell leaves the saved answer as it is, unless ``blank_clears`` (then it clears answers
     to questions the month asks); ``-`` clears it; ``?`` answers "not known".
     """
-    return _Checker(store, table, blank_clears, catalogue or default_catalogue()).run()
+    # The store's question sets by default: a column for a question only a fetched version asks is known.
+    return _Checker(store, table, blank_clears, catalogue or store.catalogue).run()
 
 
 class _Checker:

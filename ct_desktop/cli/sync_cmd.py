@@ -75,6 +75,9 @@ def detail_lines(report: SyncReport, store: Store) -> list[str]:
         lines.append(f"conflict: {loc} {_label(period)}: the tracker's copy changed (now revision {revision}); "
                      f"compare with ct-desktop draft show {loc} {period} and submit what is right")
     lines += [f"set aside: {loc} {_label(period)}: {reason}" for loc, period, reason in report.set_aside]
+    lines += [f"new question set: {kind} {version}, in force from {_label(month)} (ct-desktop question-sets)"
+              for kind, version, month in report.question_sets_added]
+    lines += [f"question set refused, not used: {reason}" for _, _, reason in report.question_sets_refused]
     if report.still_queued and not report.unauthorized:
         lines.append(f"waiting: {report.still_queued} submission{'s' if report.still_queued != 1 else ''}; "
                      "to try at once when the network is back: ct-desktop sync --retry-now")

@@ -1,5 +1,8 @@
 """``ct-desktop validate --service-type T --period YYYY-MM FILE.json``: check a return without saving it.
 
+It is checked against the question set in force for the month, among the data folder's (the built-in
+ones and those fetched from the tracker).
+
 FILE holds either the field values as one JSON object, ``{"beds_max_capacity": 40, ...}``, or an
 object with ``values``, optional ``not_known`` (a list of keys) and optional ``previous`` (the last
 accepted return: ``{"period": "YYYY-MM", "values": {...}, "not_known": [...]}``) for the
@@ -24,11 +27,14 @@ from ct_desktop.cli.common import (
     parse_period,
     print_json,
 )
-from ct_desktop.forms.catalogue import UnknownForm, form_for
+from ct_desktop.cli.store_session import opened_store
+from ct_desktop.forms.catalogue import FormCatalogue, UnknownForm, default_catalogue
 from ct_desktop.forms.findings import PreviousReturn, has_errors
 from ct_desktop.forms.model import MAX_DIGITS, FormDefinition
 from ct_desktop.forms.validate import input_problems, validate
+from ct_desktop.paths import resolve_data_dir
 from ct_desktop.period import PeriodError
+from ct_desktop.store.database import database_path
 
 _ENVELOPE_KEYS = {"values", "not_known", "previous"}
 
@@ -53,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     """Validate the file and print the findings."""
     period = parse_period(args.period)
     try:
-        form = form_for(args.service_type, period)
+        form = data_folder_catalogue(args).form_for(args.service_type, period)
     except UnknownForm as exc:
         raise CliError(str(exc)) from exc
     document = read_json(args.file)
@@ -66,6 +72,15 @@ def run(args: argparse.Namespace) -> int:
     findings = validate(form, period, values, not_known, previous)
     print_json([finding.as_dict() for finding in findings])
     return EXIT_FINDINGS if has_errors(findings) else EXIT_OK
+
+
+def data_folder_catalogue(args: argparse.Namespace) -> FormCatalogue:
+    """The question sets of the data folder (those fetched from the tracker too) when it has a database;
+    the built-in ones otherwise (checking a file needs no data folder)."""
+    if not database_path(resolve_data_dir(getattr(args, "data_dir", None))).exists():
+        return default_catalogue()
+    with opened_store(args) as store:
+        return store.catalogue
 
 
 def read_json(name: str) -> Any:

@@ -7,6 +7,7 @@ service type's question set. A definition is checked as it loads, so a mistake i
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import itertools
@@ -85,12 +86,28 @@ class FormCatalogue:
             )
         return in_force[-1]
 
+    def forms(self) -> list[FormDefinition]:
+        """Every version of every service type, by service type and then oldest first."""
+        return [form for key in self.service_types() for form in self._by_type[key]]
+
     def with_forms(self, forms: list[FormDefinition]) -> FormCatalogue:
-        """A catalogue with these versions added; each replaces a version of the same number (or alias)."""
+        """A catalogue with these versions added; each replaces a version of the same number (or alias).
+
+        The numbers a replaced version answered to stay numbers of its replacement, so that a return
+        saved under any of them (``replaces``) still opens.
+        """
         replaced = {(f.service_type, number) for f in forms for number in (f.version, *f.replaces)}
         kept = [f for versions in self._by_type.values() for f in versions
                 if not ({(f.service_type, n) for n in (f.version, *f.replaces)} & replaced)]
-        return FormCatalogue([*kept, *forms])
+        return FormCatalogue([*kept, *(self._inheriting(form) for form in forms)])
+
+    def _inheriting(self, form: FormDefinition) -> FormDefinition:
+        numbers = {form.version, *form.replaces}
+        inherited = [n for old in self._by_type.get(form.service_type, []) if {old.version, *old.replaces} & numbers
+                     for n in (old.version, *old.replaces) if n not in numbers]
+        if not inherited:
+            return form
+        return dataclasses.replace(form, replaces=(*form.replaces, *dict.fromkeys(inherited)))
 
     def form_version(self, service_type: str, version: str) -> FormDefinition:
         """A particular version, e.g. the one a saved return was made with."""
@@ -156,9 +173,10 @@ def parse_definition(text: str, name: str, seasons: Mapping[str, Season] | None 
     except tomllib.TOMLDecodeError as exc:
         raise DefinitionError(f"{name}: cannot be read: {exc}") from exc
     try:
-        return _build_form(data, default_seasons() if seasons is None else seasons)
+        form = _build_form(data, default_seasons() if seasons is None else seasons)
     except (KeyError, TypeError, ValueError) as exc:
         raise DefinitionError(f"{name}: {_reason(exc)}") from exc
+    return dataclasses.replace(form, text=text, content_sha256=content_hash(text))
 
 
 def content_hash(text: str) -> str:

@@ -415,6 +415,9 @@ class FormDefinition:
     seasons: Mapping[str, Season]
     # Earlier numbers of this same question set: returns saved under them open with this version.
     replaces: tuple[str, ...] = ()
+    # The definition's own text and its SHA-256: what the tracker serves, and how two copies are compared.
+    text: str = field(default="", repr=False, compare=False)
+    content_sha256: str = field(default="", compare=False)
 
     # Worked out once per definition (it never changes): validation asks for fields by key for every
     # answer and every rule, and a care group's "no changes" does that for each of its locations.

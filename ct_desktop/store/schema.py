@@ -21,6 +21,9 @@ Later migrations:
                 return was started under, or that a person last acknowledged (its version, fingerprint and the
                 questions it asked that month, JSON {key: label}); what a correction since then is compared with.
                 Rows made before keep their form_version as the version seen, with no fingerprint or questions.
+  _outbox_by_return   an index of the outbox by (return_id, id): the next item of a return, a location's items
+  _question_sets_from_tracker   question_sets: definitions fetched from the tracker (service type, version,
+                effective date, text, its SHA-256, the tracker and when); one row per service type and version
 """
 
 from __future__ import annotations
@@ -142,11 +145,21 @@ def _outbox_by_return(db: Database) -> None:
     # Which item of a return goes next (``outbox.next_due``) and a location's items (``list_items``) are
     # found through the return: without this index each of them read the whole outbox, per item.
     db.execute("CREATE INDEX idx_outbox_return_id_id ON outbox (return_id, id)")
+def _question_sets_from_tracker(db: Database) -> None:
+    # The text exactly as the tracker served it: it is checked again, as a built-in file is, each time
+    # it is read, and its hash says whether a listed version is new.
+    db["question_sets"].create(
+        {"service_type": str, "version": str, "effective_from": str, "content_sha256": str, "text": str,
+         "tracker_url": str, "fetched_at": str},
+        pk=("service_type", "version"),
+        not_null=["effective_from", "content_sha256", "text", "tracker_url", "fetched_at"],
+    )
 
 
 # Append only. The position in the list is the version the migration brings the file to, minus one.
 MIGRATIONS: list[Callable[[Database], None]] = [_v1_initial, _outbox_tracker_answers_and_tracker,
-                                                _returns_seen_question_set, _outbox_by_return]
+                                                _returns_seen_question_set, _outbox_by_return,
+                                                _question_sets_from_tracker]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

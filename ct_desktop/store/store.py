@@ -9,12 +9,20 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import logging
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
-from ct_desktop.forms.catalogue import FormCatalogue, UnknownForm, default_catalogue
+from ct_desktop.forms.catalogue import (
+    DefinitionError,
+    FormCatalogue,
+    UnknownForm,
+    content_hash,
+    default_catalogue,
+    parse_definition,
+)
 from ct_desktop.forms.correction import QuestionSetChange, asked_questions
 from ct_desktop.forms.findings import Finding
 from ct_desktop.forms.model import FormDefinition
@@ -32,6 +40,7 @@ from ct_desktop.models import (
 )
 from ct_desktop.paths import DataDirError, ensure_data_dir, resolve_data_dir
 from ct_desktop.period import Period
+from ct_desktop.safe_text import printable
 from ct_desktop.settings import SettingsError, load_settings
 from ct_desktop.store import (
     conflicts,
@@ -40,6 +49,7 @@ from ct_desktop.store import (
     locations,
     outbox,
     overview,
+    question_sets,
     receipts,
     returns,
     tracker_copies,
@@ -48,7 +58,9 @@ from ct_desktop.store.backups import migrate_keeping_a_backup
 from ct_desktop.store.database import database_path, open_database, translate_error
 from ct_desktop.store.errors import LifecycleError, OutboxItemGone, StoreError
 from ct_desktop.store.locations import LocationUpsert
+from ct_desktop.store.question_sets import StoredQuestionSet
 
+log = logging.getLogger(__name__)
 P = ParamSpec("P")
 R = TypeVar("R")
 MAX_NAME_LENGTH = 60
@@ -97,7 +109,9 @@ class Store:
         self._db = db
         self.path = path
         self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
-        self._catalogue = catalogue or default_catalogue()
+        self._built_in = catalogue or default_catalogue()
+        self._catalogue = self._built_in
+        self._question_sets_stamp: str | None = None
 
     def close(self) -> None:
         """Close the connection (everything is already committed)."""
@@ -115,10 +129,33 @@ class Store:
 
     # Forms ---------------------------------------------------------------------------------------
 
+    @property
+    def catalogue(self) -> FormCatalogue:
+        """The question sets of this data folder: the built-in ones and those fetched from the tracker, whose
+        copy is used for a version both have. Read again whenever a sync (on any connection) kept a new one."""
+        try:
+            stamp = question_sets.stamp(self._db)
+            if stamp != self._question_sets_stamp:
+                self._catalogue = self._built_in.with_forms(self._checked_question_sets())
+                self._question_sets_stamp = stamp
+        except sqlite3.Error as exc:
+            raise translate_error(exc, self.path) from exc
+        return self._catalogue
+
+    def _checked_question_sets(self) -> list[FormDefinition]:
+        forms = []
+        for stored in question_sets.stored_question_sets(self._db):
+            try:
+                forms.append(_checked_definition(stored.text, stored.service_type, stored.version))
+            except DefinitionError as exc:
+                # Checked when fetched; a newer ct-desktop may check more. Never half-used: left out whole.
+                log.warning("question set left out: %s", exc)
+        return forms
+
     def form_for(self, location: Location, period: Period) -> FormDefinition:
         """The question set in force for a location's service type in a month."""
         try:
-            return self._catalogue.form_for(location.service_type, period)
+            return self.catalogue.form_for(location.service_type, period)
         except UnknownForm as exc:
             raise StoreError(str(exc)) from exc
 
@@ -145,25 +182,50 @@ class Store:
 
     def _labels(self, location: Location) -> dict[str, str]:
         # The words of every question any version of the service type asks, the newest version's first.
-        return {item.key: item.label for form in self._catalogue.versions(location.service_type)
+        return {item.key: item.label for form in self.catalogue.versions(location.service_type)
                 for item in form.fields}
 
     def _questions_of(self, location: Location, period: Period) -> corrections.QuestionsOf:
         def questions(version: str) -> dict[str, str] | None:
             try:
-                return asked_questions(self._catalogue.form_version(location.service_type, version), period)
+                return asked_questions(self.catalogue.form_version(location.service_type, version), period)
             except UnknownForm:
                 return None
 
         return questions
+    def question_sets(self) -> list[StoredQuestionSet]:
+        """The question sets fetched from the tracker, by service type and date."""
+        return question_sets.stored_question_sets(self._db)
+
+    @_translated
+    def question_set_use(self) -> dict[tuple[str, str], int]:
+        """How many of this data folder's returns name each (service type, form version)."""
+        return question_sets.versions_in_use(self._db)
+
+    @_translated
+    def keep_question_set(self, text: str, *, service_type: str, version: str, content_sha256: str,
+                          tracker_url: str) -> FormDefinition:
+        """Keep a definition fetched from the tracker, once it passes every check a built-in file passes.
+
+        DefinitionError (nothing kept) when its text is not the content its SHA-256 names, when it fails
+        the check, or when it is not the service type and version the tracker listed it as. A copy of the
+        same version kept before is replaced: the tracker's latest copy is the one it checks returns against.
+        """
+        if content_hash(text) != content_sha256:
+            raise DefinitionError(f"{_fetched_name(service_type, version)}: its text is not the content its SHA-256 "
+                                  f"names ({content_sha256[:12]}...): it was changed or cut on the way")
+        form = _checked_definition(text, service_type, version)
+        question_sets.keep_question_set(self._db, service_type, version, form.effective_from.isoformat(),
+                                        content_sha256, text, tracker_url, self.now())
+        return form
 
     # Locations -----------------------------------------------------------------------------------
 
     @_translated
     def add_location(self, location: Location) -> Location:
         """Add a location (refused if its id is already there or its service type has no question set)."""
-        if location.service_type not in self._catalogue.service_types():
-            known = ", ".join(self._catalogue.service_types())
+        if location.service_type not in self.catalogue.service_types():
+            known = ", ".join(self.catalogue.service_types())
             raise StoreError(f"unknown service type {shown(location.service_type)}: choose one of {known}")
         return locations.add_location(self._db, location, self.now())
 
@@ -174,8 +236,8 @@ class Store:
         Its service type is changed only while none of its returns has been started; otherwise ours is
         kept and ``service_type_kept`` names the tracker's. Refused if the service type has no question set.
         """
-        if location.service_type not in self._catalogue.service_types():
-            known = ", ".join(self._catalogue.service_types())
+        if location.service_type not in self.catalogue.service_types():
+            known = ", ".join(self.catalogue.service_types())
             raise StoreError(f"location {location.id} has service type '{location.service_type}', which has no "
                              f"question set here (known: {known}): a newer ct-desktop may be needed")
         if not location.id.strip() or any(ch.isspace() for ch in location.id) or not location.name.strip():
@@ -429,6 +491,24 @@ class Store:
     def mark_conflict(self, submission_id: str, server_copy: Mapping[str, Any]) -> ReturnDraft:
         """The tracker's copy changed since our base revision; keep its copy for the user to compare."""
         return outbox.mark_conflict(self._db, submission_id, server_copy, self.now())
+
+
+def _fetched_name(service_type: str, version: str) -> str:
+    return f"{printable(service_type)[:64]} question set {printable(version)[:64]} from the tracker"
+
+
+@functools.lru_cache(maxsize=64)
+def _checked_definition(text: str, service_type: str, version: str) -> FormDefinition:
+    """A fetched definition checked as a built-in file is, and as the service type and version it was listed as.
+
+    Kept in memory by its text: the store is opened often, and a text always checks the same way.
+    """
+    name = _fetched_name(service_type, version)
+    form = parse_definition(text, name)
+    if (form.service_type, form.version) != (service_type, version):
+        raise DefinitionError(f"{name}: the definition inside is {shown(form.service_type)} "
+                              f"{shown(form.version)}, not the service type and version the tracker listed")
+    return form
 
 
 def _blank_lists(answers: Mapping[str, Any]) -> dict[str, Any]:

@@ -156,6 +156,21 @@ class TrackerClient:
             raise TransientError("the tracker's answer was not a list of returns")
         return body
 
+    def question_sets(self) -> list[dict[str, Any]]:
+        """The question sets the tracker accepts: service type, version, effective date, content SHA-256."""
+        body = self._call("GET", "/question-sets", expect=(200,))[1]
+        if not isinstance(body, list) or not all(isinstance(item, dict) for item in body):
+            raise TransientError("the tracker's answer was not a list of question sets")
+        return body
+
+    def question_set(self, service_type: str, version: str) -> dict[str, Any]:
+        """One question set with its definition (``text``, a definition file's TOML) and ``content_sha256``."""
+        path = f"/question-sets/{quote(service_type, safe='')}/{quote(version, safe='')}"
+        body = self._call("GET", path, expect=(200,))[1]
+        if not isinstance(body, dict) or not isinstance(body.get("text"), str):
+            raise TransientError("the tracker's answer did not carry a question set's definition")
+        return body
+
     @staticmethod
     def _return_path(location_id: str, period: str) -> str:
         return f"/locations/{quote(location_id, safe='')}/returns/{quote(period, safe='')}"

@@ -15,6 +15,7 @@ from typing import Any
 from ct_desktop.credentials import clear_token, load_token, save_token
 from ct_desktop.models import Location, OutboxItem
 from ct_desktop.paths import resolve_data_dir
+from ct_desktop.period import Period
 from ct_desktop.safe_text import printable
 from ct_desktop.settings import load_settings, save_settings
 from ct_desktop.store import Store, StoreError, open_store
@@ -22,6 +23,7 @@ from ct_desktop.sync.address import TrackerUrlError, canonical_tracker_url
 from ct_desktop.sync.binding import APP_ADVICE, CLI_ADVICE, returns_for_another_tracker, waiting_text
 from ct_desktop.sync.client import SyncError, TrackerClient, TransientError, Unauthorized
 from ct_desktop.sync.history import pull_history
+from ct_desktop.sync.question_sets import fetch_question_sets
 
 CONNECT_HINT = "ct-desktop connect --url URL"
 log = logging.getLogger(__name__)
@@ -60,8 +62,9 @@ def connect(data_dir: str | os.PathLike[str] | None, tracker_url: str, token: st
     Returns the locations the tracker lists for the token. ConnectError (nothing saved) when the
     address is not usable, the tracker cannot be reached, or it refuses the token;
     CredentialsUnavailable (nothing saved) when there is no keyring to keep the token. Then the
-    tracker's recent accepted returns are recorded (best effort). ``notes`` receives one line for each
-    thing worth telling the user (a location not added, a service type that differs, history not fetched).
+    tracker's question sets new here are fetched and its recent accepted returns recorded (best
+    effort). ``notes`` receives one line for each thing worth telling the user (a location not added,
+    a service type that differs, a question set refused, history not fetched).
     """
     tell = notes or (lambda line: log.info("%s", line))
     folder = resolve_data_dir(data_dir)
@@ -82,6 +85,8 @@ def connect(data_dir: str | os.PathLike[str] | None, tracker_url: str, token: st
             found = _fetch_locations(client, url)
             save_token(url, token)
             save_settings(folder, settings.with_changes(tracker_url=url))
+            # First: a location of a service type that only the tracker has a question set for can then be added.
+            _fetch_question_sets_quietly(store, client, tell)
             stored = _bring_in_locations(store, found, tell)
             _pull_history_quietly(store, client, stored, tell)
         finally:
@@ -148,6 +153,20 @@ def _bring_in_locations(store: Store, found: list[Location], tell: Callable[[str
                  f"{result.location.service_type} with returns already started; kept as "
                  f"{result.location.service_type} (the tracker will refuse returns of the wrong type)")
     return stored
+
+
+def _fetch_question_sets_quietly(store: Store, client: TrackerClient, tell: Callable[[str], None]) -> None:
+    # Connected already; each sync fetches them again.
+    try:
+        update = fetch_question_sets(store, client)
+    except SyncError as exc:
+        tell(f"question sets not fetched from the tracker yet: {exc}; the next sync tries again")
+        return
+    for service_type, version, month in update.added:
+        tell(f"question set {service_type} {version} (in force from {Period.parse(month).label}) fetched from the "
+             "tracker")
+    for _, _, reason in update.refused:
+        tell(f"question set refused, not used: {reason}")
 
 
 def _pull_history_quietly(store: Store, client: TrackerClient, location_ids: list[str],

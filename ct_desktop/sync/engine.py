@@ -41,6 +41,7 @@ from ct_desktop.sync.client import (
 )
 from ct_desktop.sync.connection import NotConnected, saved_connection
 from ct_desktop.sync.history import pull_history
+from ct_desktop.sync.question_sets import fetch_question_sets
 from ct_desktop.sync.report import SyncReport
 from ct_desktop.sync.retry import RetryPolicy
 
@@ -246,7 +247,8 @@ def sync_data_folder(data_dir: str | os.PathLike[str] | None = None, *,
                      progress: Callable[[str], None] | None = None,
                      clock: Callable[[], dt.datetime] | None = None,
                      include_waiting: bool = False) -> SyncReport:
-    """One run of the outbox of a data folder, then a refresh of the tracker's recent accepted returns.
+    """One run of the outbox of a data folder, then the tracker's new question sets and its recent accepted
+    returns.
 
     Opens its own store (SQLite connections belong to one thread) and closes it. NotConnected when no
     tracker is connected or its token is gone; StoreError when the store cannot be used;
@@ -260,10 +262,29 @@ def sync_data_folder(data_dir: str | os.PathLike[str] | None = None, *,
             engine = OutboxEngine(store, client, clock=clock)
             report = engine.run_once(progress, include_waiting=include_waiting)
             if not (report.offline or report.unauthorized):
+                report = _refresh_question_sets(store, client, engine, report)
+            if not (report.offline or report.unauthorized):
                 report = _refresh_history(store, client, engine, report)
         finally:
             client.close()
     return report
+
+
+def _refresh_question_sets(store: Store, client: TrackerClient, engine: OutboxEngine,
+                           report: SyncReport) -> SyncReport:
+    # After the outbox (what waits was frozen under its own version), before the history (whose copies are
+    # read with the question sets of their months). A failure leaves the next sync to try again.
+    try:
+        update = fetch_question_sets(store, client)
+    except Unauthorized as exc:
+        problem = engine.forget_token()
+        return dataclasses.replace(report, unauthorized=True, last_error=problem or str(exc))
+    except SyncError as exc:
+        log.info("question sets not fetched from the tracker: %s", exc)
+        if isinstance(exc, Unreachable):
+            return dataclasses.replace(report, offline=True, last_error=report.last_error or str(exc))
+        return report
+    return dataclasses.replace(report, question_sets_added=update.added, question_sets_refused=update.refused)
 
 
 def _refresh_history(store: Store, client: TrackerClient, engine: OutboxEngine, report: SyncReport) -> SyncReport:
@@ -274,7 +295,9 @@ def _refresh_history(store: Store, client: TrackerClient, engine: OutboxEngine, 
     except Unauthorized as exc:
         problem = engine.forget_token()
         return dataclasses.replace(engine.report(), accepted=report.accepted, rejected=report.rejected,
-                                   conflicts=report.conflicts, unauthorized=True, last_error=problem or str(exc))
+                                   conflicts=report.conflicts, unauthorized=True, last_error=problem or str(exc),
+                                   question_sets_added=report.question_sets_added,
+                                   question_sets_refused=report.question_sets_refused)
     except SyncError as exc:
         log.info("recent returns not fetched from the tracker: %s", exc)
         if isinstance(exc, Unreachable):

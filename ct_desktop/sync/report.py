@@ -8,6 +8,7 @@ from typing import Any
 
 from ct_desktop.collection_window import LONDON
 from ct_desktop.forms.model import count_text
+from ct_desktop.period import Period
 from ct_desktop.store.codec import short_moment
 
 
@@ -21,7 +22,9 @@ class SyncReport:
     the run (set aside now or earlier: each needs a person); ``still_queued``: items left to send;
     ``next_attempt_at``: the earliest moment one of them is due; ``offline``: the run stopped because
     the tracker could not be reached; ``unauthorized``: the token was refused (and forgotten).
-    Periods are ``YYYY-MM`` text.
+    ``question_sets_added``: (service_type, version, first month) fetched from the tracker in this run;
+    ``question_sets_refused``: (service_type, version, reason) that the tracker offered and that were
+    not used (they failed their check). Periods are ``YYYY-MM`` text.
     """
 
     accepted: tuple[tuple[str, str, int, str], ...] = ()
@@ -34,6 +37,8 @@ class SyncReport:
     last_error: str | None = None
     finished_at: dt.datetime | None = None
     next_attempt_at: dt.datetime | None = None
+    question_sets_added: tuple[tuple[str, str, str], ...] = ()
+    question_sets_refused: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def all_sent(self) -> bool:
@@ -54,8 +59,21 @@ class SyncReport:
         if self.still_queued:
             parts.append(f"{self.still_queued} waiting: {self.waiting_reason()}")
         if len(parts) == 1 and not self.accepted:
-            return "Nothing to send: the outbox is empty"
-        return "; ".join(parts)
+            parts = ["Nothing to send: the outbox is empty"]
+        return "; ".join(parts + self._question_set_parts())
+
+    def _question_set_parts(self) -> list[str]:
+        parts = []
+        if self.question_sets_added:
+            names = ", ".join(f"{kind} {version} (from {Period.parse(month).label})"
+                              for kind, version, month in self.question_sets_added)
+            plural = "s" if len(self.question_sets_added) > 1 else ""
+            parts.append(f"new question set{plural} from the tracker: {names}")
+        if self.question_sets_refused:
+            count = len(self.question_sets_refused)
+            parts.append(f"{count_text(count, 'question set')} from the tracker refused, not used: "
+                         f"{'it fails its' if count == 1 else 'they fail their'} check")
+        return parts
 
     def waiting_reason(self) -> str:
         """Why items are still queued, in a few words."""
@@ -84,6 +102,12 @@ class SyncReport:
             "unauthorized": self.unauthorized,
             "last_error": self.last_error,
             "finished_at": _iso(self.finished_at),
+            "question_sets": {
+                "added": [{"service_type": kind, "version": version, "effective_month": month}
+                          for kind, version, month in self.question_sets_added],
+                "refused": [{"service_type": kind, "version": version, "reason": reason}
+                            for kind, version, reason in self.question_sets_refused],
+            },
         }
 
 

@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from ct_desktop.collection_window import collection_window
-from ct_desktop.forms.catalogue import UnknownForm, default_catalogue
+from ct_desktop.forms.catalogue import UnknownForm
 from ct_desktop.models import Location, OutboxItem
 from ct_desktop.period import Period
-from ct_desktop.store import StoreError
+from ct_desktop.store import Store, StoreError
 from ct_desktop.ui.context import AppContext
 from ct_desktop.ui.location_card import LocationCard, LocationStatus, this_months_item
 from ct_desktop.ui.month_picker import MonthPicker
@@ -38,7 +38,7 @@ def read_status(context: AppContext, location: Location, period: Period) -> Loca
     store = context.store
     draft = store.get_return(location.id, period)
     state = state_key(draft)
-    status = LocationStatus(location=location, period=period, service_title=_service_title(location, period),
+    status = LocationStatus(location=location, period=period, service_title=_service_title(store, location, period),
                             state=state, draft=draft, last_accepted=store.last_accepted(location.id),
                             outbox=store.outbox_items(location.id), now=context.clock())
     if state == "accepted":
@@ -47,21 +47,22 @@ def read_status(context: AppContext, location: Location, period: Period) -> Loca
     if state == "draft":
         status.last_editor = store.last_editor(location.id, period)
     if state == "rejected":
-        status.field_labels = _field_labels(location, period)
+        status.field_labels = _field_labels(store, location, period)
     return status
 
 
-def _field_labels(location: Location, period: Period) -> dict[str, str]:
+def _field_labels(store: Store, location: Location, period: Period) -> dict[str, str]:
     try:
-        form = default_catalogue().form_for(location.service_type, period)
+        form = store.catalogue.form_for(location.service_type, period)
     except UnknownForm:
         return {}
     return {item.key: item.label for item in form.fields}
 
 
-def _service_title(location: Location, period: Period) -> str:
+def _service_title(store: Store, location: Location, period: Period) -> str:
+    # The store's question sets: those fetched from the tracker too (a service type it added, say).
     try:
-        return default_catalogue().form_for(location.service_type, period).title
+        return store.catalogue.form_for(location.service_type, period).title
     except UnknownForm:
         return location.service_type.replace("_", " ").capitalize()
 

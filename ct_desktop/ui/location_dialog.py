@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ct_desktop.forms.catalogue import default_catalogue
+from ct_desktop.forms.catalogue import FormCatalogue, default_catalogue
 from ct_desktop.models import Location
 from ct_desktop.period import Period
 from ct_desktop.store import StoreError
@@ -21,9 +21,10 @@ from ct_desktop.ui.presentation import month_of
 from ct_desktop.ui.theme import error_label, muted, show_message
 
 
-def service_type_choices(period: Period) -> list[tuple[str, str]]:
-    """(key, title) of every service type with a question set, e.g. ("care_home", "Care home")."""
-    catalogue = default_catalogue()
+def service_type_choices(period: Period, catalogue: FormCatalogue | None = None) -> list[tuple[str, str]]:
+    """(key, title) of every service type with a question set (in ``catalogue``: the data folder's, with those
+    fetched from the tracker; the built-in ones by default), e.g. ("care_home", "Care home")."""
+    catalogue = catalogue or default_catalogue()
     choices = []
     for key in catalogue.service_types():
         versions = catalogue.versions(key)
@@ -48,7 +49,7 @@ class AddLocationDialog(QDialog):
         self.name_edit.setAccessibleName("Location name")
         self.type_combo = QComboBox()
         self.type_combo.setAccessibleName("Service type")
-        for key, title in service_type_choices(month_of(context.clock())):
+        for key, title in service_type_choices(month_of(context.clock()), context.store.catalogue):
             self.type_combo.addItem(title, key)
         self.authority_edit = QLineEdit()
         self.authority_edit.setPlaceholderText("optional, e.g. Leeds")

@@ -6,11 +6,13 @@ DATA_AT_VERSION (written in that version's own SQL, never through today's store 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 
 import pytest
 import sqlite_utils
+from question_set_files import care_home_revision
 
 from ct_desktop.models import ReturnState
 from ct_desktop.period import Period
@@ -166,8 +168,37 @@ def test_the_next_item_of_a_return_is_found_through_the_index_not_by_reading_the
     assert any("idx_outbox_return_id_id" in plan for plan in plans), plans
 
 
+# The version that keeps question sets fetched from the tracker.
+QUESTION_SETS = schema.MIGRATIONS.index(schema._question_sets_from_tracker) + 1
+REVISION = care_home_revision("2026.05", "2026-05-01")
+
+
+def check_data_of_question_sets(store) -> None:
+    check_data_of_outbox_by_return(store)
+    [kept] = store.question_sets()
+    assert (kept.service_type, kept.version, kept.text, kept.tracker_url) == ("care_home", "2026.05", REVISION,
+                                                                              TRAINING)
+    assert store.catalogue.form_for("care_home", Period(2026, 7)).version == "2026.05"
+
+
+def test_a_database_from_before_question_sets_were_fetched_has_only_the_built_in_ones(isolated_data_dir):
+    isolated_data_dir.mkdir()
+    build_database_at(isolated_data_dir / DB_FILENAME, QUESTION_SETS - 1)
+    with open_store(isolated_data_dir) as store:
+        assert store.question_sets() == []
+        assert store.catalogue.form_for("care_home", Period(2026, 7)).version == "2024.06"
+
+
+DATA_AT_VERSION[QUESTION_SETS] = [
+    *DATA_AT_VERSION[OUTBOX_BY_RETURN],
+    ("INSERT INTO question_sets (service_type, version, effective_from, content_sha256, text, tracker_url, "
+     "fetched_at) VALUES (?,?,?,?,?,?,?)",
+     ["care_home", "2026.05", "2026-05-01", hashlib.sha256(REVISION.encode()).hexdigest(), REVISION, TRAINING,
+      "2026-05-02T09:00:00.000000+00:00"]),
+]
 CHECKS = {1: check_data_of_version_1, TRACKER_BOUND: check_data_of_tracker_bound,
-          SEEN_QUESTIONS: check_data_of_seen_questions, OUTBOX_BY_RETURN: check_data_of_outbox_by_return}
+          SEEN_QUESTIONS: check_data_of_seen_questions, OUTBOX_BY_RETURN: check_data_of_outbox_by_return,
+          QUESTION_SETS: check_data_of_question_sets}
 
 
 def test_every_migration_is_listed_with_its_data_and_checks():

@@ -9,7 +9,9 @@ Each request the proxy receives takes the next fault from a plan (a list, or a s
 - ``cut``: forwarded (the tracker commits), then the connection is closed before any answer is sent;
 - ``html``: a 200 HTML page, as a Wi-Fi login page would give;
 - ``502html``, ``504html``: an HTML error page, as a gateway in front of the tracker gives when the
-  tracker is not there.
+  tracker is not there;
+- ``tamper``: forwarded, and the ``text`` of the tracker's JSON answer (a question set's definition)
+  changed on the way back, its other fields left as they were.
 
 It binds an ephemeral port and serves in a thread; use it as a context manager.
 """
@@ -27,6 +29,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 FAULTS = ("pass", "drop", "delay", "500", "503", "429", "cut", "html", "502html", "504html")
+# Only for an answer that carries a definition's text (a question set), so not among the faults of a random run.
+TAMPER = "tamper"
 
 
 class FaultPlan:
@@ -89,6 +93,13 @@ class FaultProxy:
         self._thread.join(timeout=10)
 
 
+def _tampered(answer: bytes) -> bytes:
+    # One question made optional: a change small enough to pass every check but the content hash.
+    body = json.loads(answer)
+    body["text"] = body["text"].replace("mandatory = true", "mandatory = false", 1)
+    return json.dumps(body).encode()
+
+
 class _ProxyHandler(BaseHTTPRequestHandler):
     proxy: FaultProxy
     protocol_version = "HTTP/1.1"
@@ -128,6 +139,8 @@ class _ProxyHandler(BaseHTTPRequestHandler):
         if fault == "cut":
             self._hang_up()
             return
+        if fault == TAMPER:
+            answer = _tampered(answer)
         self.send_response(status)
         for name, value in headers:
             if name.lower() not in ("transfer-encoding", "connection", "content-length", "date", "server"):
