@@ -17,6 +17,10 @@ Later migrations:
   _outbox_tracker_answers_and_tracker   outbox.tracker_answers (failed attempts the tracker itself answered,
                 the count that sets an item aside), outbox.tracker_url and receipts.tracker_url (the tracker a
                 submission is for, or was accepted by; NULL in rows made before)
+  _outbox_by_return   an index of the outbox by return
+  _closures_and_send_attempts   closures (a location temporarily closed from a day, to a day or for now:
+                who recorded it and when) and send_attempts (each attempt to send a submission: when it
+                began and ended and its outcome; kept after the submission leaves the outbox, as evidence)
 """
 
 from __future__ import annotations
@@ -133,8 +137,30 @@ def _outbox_by_return(db: Database) -> None:
     db.execute("CREATE INDEX idx_outbox_return_id_id ON outbox (return_id, id)")
 
 
+def _closures_and_send_attempts(db: Database) -> None:
+    # Both are records a provider may show the enforcement team: added to, never rewritten in place.
+    db["closures"].create(
+        {"id": int, "location_id": str, "closed_from": str, "closed_until": str, "recorded_by": str,
+         "recorded_at": str},
+        pk="id",
+        foreign_keys=[("location_id", "locations", "id")],
+        not_null=["location_id", "closed_from", "recorded_by", "recorded_at"],
+    )
+    db["closures"].create_index(["location_id", "closed_from"])
+    db["send_attempts"].create(
+        {"id": int, "submission_id": str, "return_id": int, "started_at": str, "finished_at": str,
+         "outcome": str, "detail": str, "tracker_url": str},
+        pk="id",
+        foreign_keys=[("return_id", "returns", "id")],
+        not_null=["submission_id", "return_id", "started_at", "outcome"],
+    )
+    db["send_attempts"].create_index(["return_id", "id"])
+    db["send_attempts"].create_index(["submission_id", "id"])
+
+
 # Append only. The position in the list is the version the migration brings the file to, minus one.
-MIGRATIONS: list[Callable[[Database], None]] = [_v1_initial, _outbox_tracker_answers_and_tracker, _outbox_by_return]
+MIGRATIONS: list[Callable[[Database], None]] = [_v1_initial, _outbox_tracker_answers_and_tracker, _outbox_by_return,
+                                               _closures_and_send_attempts]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

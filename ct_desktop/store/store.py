@@ -21,18 +21,30 @@ from ct_desktop.forms.validate import validate
 from ct_desktop.location_id import shown
 from ct_desktop.models import (
     AcceptedRevision,
+    Closure,
     EditResult,
     HistoryEntry,
     Location,
     OutboxItem,
     ReturnDraft,
     ReturnState,
+    SendAttempt,
     Submission,
 )
 from ct_desktop.paths import DataDirError, ensure_data_dir, resolve_data_dir
 from ct_desktop.period import Period
 from ct_desktop.settings import SettingsError, load_settings
-from ct_desktop.store import conflicts, lifecycle, locations, outbox, overview, receipts, returns, tracker_copies
+from ct_desktop.store import (
+    conflicts,
+    lifecycle,
+    locations,
+    outbox,
+    overview,
+    receipts,
+    records,
+    returns,
+    tracker_copies,
+)
 from ct_desktop.store.backups import migrate_keeping_a_backup
 from ct_desktop.store.database import database_path, open_database, translate_error
 from ct_desktop.store.errors import LifecycleError, OutboxItemGone, StoreError
@@ -312,7 +324,8 @@ class Store:
     def record_attempt_failure(self, submission_id: str, error: str, next_attempt_at: dt.datetime, *,
                                answered: bool = False) -> OutboxItem:
         """A failed attempt: its error and when to try again; ``answered`` when the tracker itself answered."""
-        return outbox.record_attempt_failure(self._db, submission_id, error, next_attempt_at, answered=answered)
+        return outbox.record_attempt_failure(self._db, submission_id, error, next_attempt_at, answered=answered,
+                                             now=self.now())
 
     @_translated
     def outbox_item(self, outbox_id: int) -> OutboxItem | None:
@@ -371,6 +384,30 @@ class Store:
         except StoreError:
             form = None  # a month before any question set we know: the revision is still worth keeping
         return tracker_copies.record(self._db, location.id, period, copy, form, self.now())
+
+    # Records for the enforcement team ------------------------------------------------------------
+
+    @_translated
+    def record_closure(self, location_id: str, closed_from: dt.date, closed_until: dt.date | None,
+                       by: str) -> Closure:
+        """Record that a location is temporarily closed from a day (to a day, or until further notice), as
+        ``by`` says now; the windows it covers need no return. Refused when it would end before it begins."""
+        return records.record_closure(self._db, location_id, closed_from, closed_until, who(by), self.now())
+
+    @_translated
+    def closures(self, location_id: str) -> list[Closure]:
+        """A location's recorded closures, in the order they begin."""
+        return records.list_closures(self._db, location_id)
+
+    @_translated
+    def location_added_at(self, location_id: str) -> dt.datetime:
+        """When the location was added here (by hand or from the tracker's list)."""
+        return records.location_added_at(self._db, location_id)
+
+    @_translated
+    def send_attempts(self, location_id: str, period: Period) -> list[SendAttempt]:
+        """Every attempt to send a submission of the month, oldest first, with when and how it ended."""
+        return records.attempts_of_month(self._db, location_id, period)
 
     @_translated
     def mark_conflict(self, submission_id: str, server_copy: Mapping[str, Any]) -> ReturnDraft:
