@@ -289,7 +289,9 @@ def trigger_of(records: Sequence[WindowRecord]) -> Trigger:
     in_twelve = sum(1 for record in last_twelve if record.outcome in MISSES)
     words = [_in_a_row_words(in_a_row), _in_twelve_words(in_twelve, len(last_twelve))]
     still_open = next((record for record in records if record.outcome is Outcome.OPEN), None)
-    if still_open is not None and (in_a_row == IN_A_ROW_TRIGGER - 1 or in_twelve == IN_TWELVE_TRIGGER - 1):
+    reached = in_a_row >= IN_A_ROW_TRIGGER or in_twelve >= IN_TWELVE_TRIGGER
+    if still_open is not None and not reached and (in_a_row == IN_A_ROW_TRIGGER - 1
+                                                   or in_twelve == IN_TWELVE_TRIGGER - 1):
         words.append(f"{still_open.period.label} would be the one that allows it: "
                      f"{closing_words(still_open.window)}")
     return Trigger(in_a_row, in_twelve, len(last_twelve), tuple(word for word in words if word))
