@@ -7,6 +7,7 @@ when, and every attempt to send it. Qt (which draws the PDF) is loaded only by t
 from __future__ import annotations
 
 import argparse
+import importlib
 from pathlib import Path
 
 from ct_desktop.cli.common import CliError, parse_period, print_json
@@ -53,15 +54,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _write_pdf(evidence: MonthEvidence, path: Path) -> None:
-    from PySide6.QtWidgets import QApplication
-
-    from ct_desktop.ui.evidence_pdf import EvidenceNotWritten, write_evidence_pdf
-
-    # No window is shown: the offscreen platform works without a display (a server, an SSH session).
-    app = QApplication.instance() or QApplication(["ct-desktop", "-platform", "offscreen"])
+    pdf = importlib.import_module("ct_desktop.ui.evidence_pdf")  # Qt is loaded only here
     try:
-        write_evidence_pdf(evidence, path)
-    except EvidenceNotWritten as exc:
+        pdf.write_evidence_pdf_anywhere(evidence, path)
+    except pdf.EvidenceNotWritten as exc:
         raise CliError(str(exc)) from exc
-    finally:
-        del app

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QSizeF
 from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
+from PySide6.QtWidgets import QApplication
 
 from ct_desktop import __version__
 from ct_desktop.collection_window import LONDON
@@ -38,6 +39,16 @@ th { text-align: left; font-weight: bold; }
 
 class EvidenceNotWritten(Exception):
     """The PDF could not be written; the message says where and why."""
+
+
+def write_evidence_pdf_anywhere(evidence: MonthEvidence, path: Path) -> None:
+    """write_evidence_pdf from the command line: with the app's QApplication if there is one, else one on
+    the offscreen platform (no window is shown, so no display is needed: a server, an SSH session)."""
+    app = QApplication.instance() or QApplication(["ct-desktop", "-platform", "offscreen"])
+    try:
+        write_evidence_pdf(evidence, path)
+    finally:
+        del app
 
 
 def write_evidence_pdf(evidence: MonthEvidence, path: Path) -> None:
