@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ct_desktop.collection_window import now_london
+from ct_desktop.collection_window import WindowState, collection_window, now_london
 from ct_desktop.forms.catalogue import form_for
 from ct_desktop.models import Location
 from ct_desktop.period import Period
@@ -65,19 +65,22 @@ def accept(store: Store, location: str, period: Period, values: dict[str, Any], 
 def seed_app_folder(folder: Path, store: Store, count: int) -> None:
     """A data folder as a care group would have it mid-month: the app opens straight on its main window.
 
-    Each location has last month accepted; of this month a third are queued, a third are drafts half
-    filled in, a third not started, so that the home view shows every kind of card.
+    Each location has last month accepted; of this month a third are queued (complete drafts before the
+    window opens on the 8th), a third are drafts half filled in, a third not started, so that the home view
+    shows every kind of card.
     """
     save_settings(folder, Settings(person=BY, first_run_done=True))
     this_month = Period.of(now_london().date())
     last_month = this_month.previous()
     previous_values, current_values = care_home_values(last_month), care_home_values(this_month)
     half = dict(list(current_values.items())[: len(current_values) // 2])
+    window_open = collection_window(this_month).state_at(store.now()) is not WindowState.NOT_YET_OPEN
     for number, location in enumerate(add_care_homes(store, count)):
         accept(store, location, last_month, previous_values)
         if number % 3 == 0:
             store.set_values(location, this_month, current_values, BY)
-            store.submit(location, this_month, BY, confirm_warnings=True)
+            if window_open:  # before the 8th a month cannot be queued: these stay complete drafts
+                store.submit(location, this_month, BY, confirm_warnings=True)
         elif number % 3 == 1:
             store.set_values(location, this_month, half, BY)
 

@@ -57,7 +57,8 @@ def time_status(folder: Path, locations: int, queued: int) -> StatusTime:
     with open_store(folder) as store:
         window = collection_window(period)
         began = time.perf_counter()
-        rows = status_rows(store, period, window.due, window.days_left(now_london()))
+        moment = now_london()
+        rows = status_rows(store, period, window.due, window.days_left(moment), window=window, moment=moment)
         status_s = time.perf_counter() - began
         began = time.perf_counter()
         due = store.next_due_outbox_items(store.now())

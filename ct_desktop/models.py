@@ -270,3 +270,63 @@ class Submission:
     findings: tuple[Finding, ...] = ()
     copied_from: AcceptedRevision | None = None
     dropped: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Closure:
+    """A location temporarily closed: from ``closed_from`` to ``closed_until`` (the last day closed), or
+    still closed when that is None; who recorded it and when. Windows it covers need no return."""
+
+    location_id: str
+    closed_from: dt.date
+    closed_until: dt.date | None
+    recorded_by: str
+    recorded_at: dt.datetime
+
+    def covers(self, day: dt.date) -> bool:
+        """Whether the location was closed on that day."""
+        return self.closed_from <= day and (self.closed_until is None or day <= self.closed_until)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready: the days as YYYY-MM-DD, the recording time as ISO 8601."""
+        return {
+            "location": self.location_id,
+            "closed_from": self.closed_from.isoformat(),
+            "closed_until": self.closed_until.isoformat() if self.closed_until else None,
+            "recorded_by": self.recorded_by,
+            "recorded_at": self.recorded_at.isoformat(),
+        }
+
+
+class AttemptOutcome(StrEnum):
+    """How one attempt to send a submission ended."""
+
+    SENDING = "sending"  # begun, no outcome recorded (the app or the computer stopped meanwhile)
+    FAILED = "failed"  # not delivered: the network, a timeout, the tracker busy; tried again later
+    ACCEPTED = "accepted"
+    REFUSED = "refused"  # the tracker refused the figures (per question)
+    CONFLICT = "conflict"  # the tracker's copy had changed
+    SET_ASIDE = "set_aside"  # not tried again: it cannot succeed as it is
+
+
+@dataclass(frozen=True)
+class SendAttempt:
+    """One attempt to send a submission to the tracker: when it began and ended, and what came of it."""
+
+    submission_id: str
+    started_at: dt.datetime
+    finished_at: dt.datetime | None
+    outcome: AttemptOutcome
+    detail: str
+    tracker_url: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready, the moments as ISO 8601 with their offsets."""
+        return {
+            "submission_id": self.submission_id,
+            "started_at": self.started_at.isoformat(),
+            "finished_at": self.finished_at.isoformat() if self.finished_at else None,
+            "outcome": str(self.outcome),
+            "detail": self.detail,
+            "tracker_url": self.tracker_url,
+        }

@@ -45,7 +45,12 @@ def test_the_store_queues_a_month_only_once_it_has_begun_in_london(store, clock)
             attempt()
         assert refused.value.reason == lifecycle.MONTH_NOT_SENDABLE
     assert store.outbox_items() == []
-    clock.moment = dt.datetime(2026, 9, 30, 23, 30, tzinfo=dt.UTC)  # 00:30 on 1 October in London
+    # 00:30 on 1 October in London: October has begun; what stops it now is its window, open from the 8th.
+    clock.moment = dt.datetime(2026, 9, 30, 23, 30, tzinfo=dt.UTC)
+    with pytest.raises(LifecycleError, match="before its window opens on Thursday 8 October 2026") as refused:
+        store.submit(HOME, OCTOBER, "AB", confirm_warnings=True)
+    assert refused.value.reason == lifecycle.WINDOW_NOT_OPEN
+    clock.moment = dt.datetime(2026, 10, 7, 23, 30, tzinfo=dt.UTC)  # 00:30 on 8 October in London
     assert store.submit(HOME, OCTOBER, "AB", confirm_warnings=True).item.period == OCTOBER
 
 

@@ -22,7 +22,7 @@ from ct_desktop.cli.common import EXIT_BAD_INPUT, CliError, choose_data_folder, 
 COMMANDS = (
     "window_cmd", "validate_cmd", "locations_cmd", "draft_cmd", "submit_cmd", "no_changes_cmd", "status_cmd",
     "connect_cmd", "sync_cmd", "outbox_cmd", "question_sets_cmd", "csv_cmd", "backup_cmd", "profiles_cmd",
-    "doctor_cmd",
+    "doctor_cmd", "compliance_cmd", "evidence_cmd",
 )
 DESCRIPTION = "Prepare and send the monthly Capacity Tracker return. With no command, starts the app."
 

@@ -13,7 +13,7 @@ import sys
 from typing import Any
 
 from ct_desktop.cli.common import EXIT_BAD_INPUT, CliError, parse_period, print_json
-from ct_desktop.cli.draft_view import ShownReturn, describe_draft, draft_json, shown_or_blank
+from ct_desktop.cli.draft_view import ShownReturn, describe_draft, describe_for_typing, draft_json, shown_or_blank
 from ct_desktop.cli.store_session import add_by_option, add_return_arguments, opened_store, who_is_working
 from ct_desktop.collection_window import unsendable_period_problem
 from ct_desktop.forms.findings import errors, warnings
@@ -51,6 +51,8 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     )
     add_return_arguments(show)
     show.add_argument("--json", action="store_true", help="print JSON instead of text")
+    show.add_argument("--print", action="store_true", dest="for_typing",
+                      help="only the answers, in the tracker's order with its labels, to type into its web page")
     show.set_defaults(run=run_show)
     seen = actions.add_parser(
         "acknowledge",
@@ -109,6 +111,8 @@ def run_show(args: argparse.Namespace) -> int:
         )
     if args.json:
         print_json(draft_json(shown))
+    elif args.for_typing:
+        print(describe_for_typing(shown))
     else:
         print(describe_draft(shown))
     return 0

@@ -55,6 +55,29 @@ def describe_draft(shown: ShownReturn) -> str:
     return "\n".join(lines)
 
 
+def describe_for_typing(shown: ShownReturn) -> str:
+    """The answers alone, in the question set's order, with the tracker's labels: what to type into the
+    tracker's own web page when the return cannot be sent from here in time."""
+    location, form, period = shown.location, shown.form, shown.period
+    lines = [f"{location.name} ({location.id}), {period.label}: the answers in the tracker's order "
+             f"(question set {form.version})"]
+    state = str(shown.draft.state) if shown.draft else NOT_STARTED
+    lines.append(f"State here: {state}")
+    for section in form.sections:
+        rows = []
+        for item in section.fields:
+            if not form.is_asked(item, period):
+                continue
+            answer = shown.draft.answer(item.key) if shown.draft else None
+            shown_answer = NOT_KNOWN_TEXT if answer is NOT_KNOWN else "" if answer is None else item.format_text(answer)
+            rows.append(f"  {item.label}: {shown_answer or '(blank)'}")
+        if rows:
+            lines += ["", section.title, *rows]
+    if shown.draft and shown.draft.reviewed_by:
+        lines += ["", f"Reviewed by {shown.draft.reviewed_by} at {shown.draft.reviewed_at}"]
+    return "\n".join(lines)
+
+
 def draft_json(shown: ShownReturn) -> dict[str, Any]:
     """The same as one JSON object."""
     location = shown.location

@@ -1,15 +1,19 @@
-"""``ct-desktop locations [--json]`` and ``ct-desktop locations add ID --name NAME --service-type T``.
+"""``ct-desktop locations [--json]``, ``ct-desktop locations add ID --name NAME --service-type T`` and
+``ct-desktop locations close ID --from DATE [--to DATE]``.
 
-Adding a location by hand lets a provider work offline before the tracker is connected.
+Adding a location by hand lets a provider work offline before the tracker is connected. Recording a
+temporary closure excuses the windows whose due day it covers (``ct-desktop compliance``).
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 
-from ct_desktop.cli.common import SERVICE_TYPE_HELP, print_json
-from ct_desktop.cli.store_session import opened_store
+from ct_desktop.cli.common import SERVICE_TYPE_HELP, CliError, print_json
+from ct_desktop.cli.store_session import add_by_option, opened_store, who_is_working
 from ct_desktop.models import Location
+from ct_desktop.period import describe_day
 
 
 def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
@@ -35,6 +39,20 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     add.add_argument("--service-type", required=True, metavar="T", help=SERVICE_TYPE_HELP)
     add.add_argument("--local-authority", metavar="LA", help="the local authority it is in")
     add.set_defaults(run=run_add)
+    close = actions.add_parser(
+        "close",
+        parents=[parent],
+        help="record that a location is temporarily closed from a day (to a day, or until further notice)",
+        description="Record a temporary closure: the windows whose due day it covers need no return and are "
+        "shown as excused by 'ct-desktop compliance'. Who recorded it, and when, is kept with it.",
+    )
+    close.add_argument("id", metavar="ID", help="the location id")
+    close.add_argument("--from", dest="closed_from", required=True, metavar="DATE",
+                       help="the first day closed, YYYY-MM-DD")
+    close.add_argument("--to", dest="closed_until", metavar="DATE",
+                       help="the last day closed, YYYY-MM-DD (leave out while it is still closed)")
+    add_by_option(close)
+    close.set_defaults(run=run_close)
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -65,3 +83,24 @@ def run_add(args: argparse.Namespace) -> int:
         store.add_location(location)
     print(f"Added {location.id} {location.name} ({location.service_type})")
     return 0
+
+
+def run_close(args: argparse.Namespace) -> int:
+    """Record the closure and say so."""
+    closed_from = _day(args.closed_from, "--from")
+    closed_until = _day(args.closed_until, "--to") if args.closed_until else None
+    by = who_is_working(args)
+    with opened_store(args) as store:
+        location = store.location(args.id)
+        store.record_closure(location.id, closed_from, closed_until, by)
+    until = f" to {describe_day(closed_until)}" if closed_until else " until further notice"
+    print(f"Recorded: {location.name} ({location.id}) temporarily closed from {describe_day(closed_from)}{until}, "
+          f"by {by}. Windows whose due day falls in it are excused (ct-desktop compliance {location.id}).")
+    return 0
+
+
+def _day(text: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise CliError(f"{option} '{text}' is not a day: write it as YYYY-MM-DD, e.g. 2026-09-01") from None

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ct_desktop.collection_window import LONDON, unsendable_period_problem
+from ct_desktop.collection_window import LONDON, WindowState, collection_window, unsendable_period_problem
 from ct_desktop.forms.findings import Finding, errors, warnings
 from ct_desktop.forms.model import FormDefinition
 from ct_desktop.forms.validate import REQUIRED, validate
@@ -26,7 +26,7 @@ from ct_desktop.models import (
     ReturnState,
     Submission,
 )
-from ct_desktop.period import Period
+from ct_desktop.period import Period, describe_day
 from ct_desktop.store.codec import short_moment, to_json, utc_text
 from ct_desktop.store.database import Database, reading, writing
 from ct_desktop.store.errors import LifecycleError
@@ -51,6 +51,7 @@ NO_PREVIOUS = "no_previous"
 DRAFT_IN_PROGRESS = "draft_in_progress"
 FORM_NEEDS_MORE = "form_needs_more"
 MONTH_NOT_SENDABLE = "month_not_sendable"
+WINDOW_NOT_OPEN = "window_not_open"  # the month's return can be prepared, but not sent before the 8th
 NO_FORM = "no_form"  # no question set for the location's service type in that month
 QUESTIONS_CHANGED = "questions_changed"  # the month's question set was corrected and nobody has seen it yet
 
@@ -58,10 +59,21 @@ log = logging.getLogger(__name__)
 
 
 def refuse_unsendable_month(period: Period, now: dt.datetime) -> None:
-    """LifecycleError (MONTH_NOT_SENDABLE) for a month after the current one or before the mandate began."""
+    """LifecycleError (MONTH_NOT_SENDABLE) for a month after the current one or before the mandate began;
+    LifecycleError (WINDOW_NOT_OPEN) for this month before its window opens.
+
+    The figures sent for a month must be correct as of its opening day (the 8th) or later, so nothing
+    is queued for it before then; a draft can still be prepared at any time.
+    """
     problem = unsendable_period_problem(period, now)
     if problem:
         raise LifecycleError(problem, reason=MONTH_NOT_SENDABLE)
+    window = collection_window(period)
+    if window.state_at(now) is WindowState.NOT_YET_OPEN:
+        raise LifecycleError(
+            f"{period.label} cannot be sent before its window opens on {describe_day(window.opens)}: the "
+            f"figures must be correct as of the {window.opens.day}th or later; the draft can be prepared now "
+            "and sent from then", reason=WINDOW_NOT_OPEN)
 
 
 def submit(
@@ -76,8 +88,8 @@ def submit(
     """Validate the draft against the month's form and put it in the outbox (draft → ready → queued).
 
     Refused with LifecycleError, changing nothing, when it has errors, when it has warnings that are
-    not confirmed, when it is not started, already queued or already accepted, or when the month is
-    after the current one or before the mandate began.
+    not confirmed, when it is not started, already queued or already accepted, when the month is
+    after the current one or before the mandate began, or before the month's window opens.
     """
     refuse_unsendable_month(period, now)
     with writing(db):
@@ -114,7 +126,8 @@ def no_changes(
     there is no earlier accepted return, when this month is already queued or accepted or has a draft
     with answers, or when the copy does not pass this month's form (flu questions in September).
     Warnings do not stop it: the same figures were confirmed when they were last accepted. A month
-    after the current one or before the mandate began is refused too.
+    after the current one or before the mandate began is refused too, and so is this month before its
+    window opens.
     """
     refuse_unsendable_month(period, now)
     with writing(db):

@@ -12,12 +12,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ct_desktop.history_detail import submission_reference, with_reference
-from ct_desktop.models import AcceptedRevision, HistoryAction, OutboxItem, ReturnDraft, ReturnState
+from ct_desktop.models import AcceptedRevision, AttemptOutcome, HistoryAction, OutboxItem, ReturnDraft, ReturnState
 from ct_desktop.period import Period
 from ct_desktop.store.codec import from_json, parse_time, to_json, utc_text
 from ct_desktop.store.database import Database, reading, writing
 from ct_desktop.store.errors import OutboxItemGone, StoreError, WrongTracker
 from ct_desktop.store.receipts import find_receipt
+from ct_desktop.store.records import attempt_began, attempt_ended
 from ct_desktop.store.returns import add_history, draft_from_row
 
 TRACKER = "Capacity Tracker"  # who the history names for the tracker's answers
@@ -84,16 +85,19 @@ def begin_attempt(db: Database, submission_id: str, now: dt.datetime, tracker_ur
                                    f"not {tracker_url}; it is not sent")
             changes["tracker_url"] = tracker_url
         db.update("outbox", row["id"], changes)
+        attempt_began(db, submission_id, row["return_id"], now, changes.get("tracker_url", row["tracker_url"]))
         return item_by_submission(db, submission_id)  # type: ignore[return-value]
 
 
 def record_attempt_failure(
-    db: Database, submission_id: str, error: str, next_attempt_at: dt.datetime, *, answered: bool = False
+    db: Database, submission_id: str, error: str, next_attempt_at: dt.datetime, *, answered: bool = False,
+    now: dt.datetime | None = None,
 ) -> OutboxItem:
     """Record a failed attempt and when to try again (counting the attempt if begin_attempt was not called).
 
     ``answered``: the tracker itself answered (not the network, a timeout or a page on the way); only
-    those answers count towards setting the item aside.
+    those answers count towards setting the item aside. ``now`` (when it failed) ends the attempt in
+    the log of attempts; without it, the log is not written.
     """
     with writing(db):
         row = _row(db, submission_id)
@@ -101,6 +105,8 @@ def record_attempt_failure(
         db.update("outbox", row["id"], {"attempts": attempts, "in_flight": 0, "last_error": error,
                                         "next_attempt_at": utc_text(next_attempt_at),
                                         "tracker_answers": row["tracker_answers"] + (1 if answered else 0)})
+        if now is not None:
+            attempt_ended(db, submission_id, row["return_id"], now, AttemptOutcome.FAILED, error, begun_or_not=True)
         return item_by_submission(db, submission_id)  # type: ignore[return-value]
 
 
@@ -161,6 +167,7 @@ def set_aside(db: Database, submission_id: str, reason: str, now: dt.datetime) -
     with writing(db):
         row = _row(db, submission_id)
         db.update("outbox", row["id"], {"set_aside_reason": reason, "set_aside_at": utc_text(now), "in_flight": 0})
+        attempt_ended(db, submission_id, row["return_id"], now, AttemptOutcome.SET_ASIDE, reason)
         add_history(db, row["return_id"], now, SYNC, HistoryAction.SET_ASIDE,
                     with_reference(f"set aside, not sent again: {reason}", submission_reference(submission_id)))
         return item_by_submission(db, submission_id)  # type: ignore[return-value]
@@ -190,6 +197,8 @@ def mark_accepted(
             "payload": row["payload"], "recorded_at": utc_text(now), "tracker_url": row["tracker_url"],
         })
         db.execute("DELETE FROM outbox WHERE id = ?", [row["id"]])
+        attempt_ended(db, submission_id, row["return_id"], now, AttemptOutcome.ACCEPTED,
+                      f"accepted as revision {revision} at {accepted_at}, receipt {receipt}")
         detail = f"accepted by the tracker as revision {revision} (receipt {receipt})"
         if ret["submission_id"] == submission_id:
             db.update("returns", ret["id"], {"state": str(ReturnState.ACCEPTED), "submission_id": None,
@@ -219,6 +228,7 @@ def mark_rejected(
             # An earlier submission: the newer draft or submission grew out of it, so the messages still matter.
             db.update("returns", ret["id"], {"tracker_messages": to_json(messages), "updated_at": utc_text(now)})
         said = "; ".join(f"{key}: {' '.join(texts)}" for key, texts in messages.items()) or "no reason given"
+        attempt_ended(db, submission_id, row["return_id"], now, AttemptOutcome.REFUSED, f"refused: {said}")
         add_history(db, ret["id"], now, TRACKER, HistoryAction.REJECTED,
                     with_reference(f"refused by the tracker: {said}", submission_reference(submission_id)))
         return draft_from_row(db, _return_row(db, ret["id"]))
@@ -238,6 +248,8 @@ def mark_conflict(
         ret = _return_row(db, row["return_id"])
         db.execute("DELETE FROM outbox WHERE id = ?", [row["id"]])
         revision = server_copy.get("revision")
+        attempt_ended(db, submission_id, row["return_id"], now, AttemptOutcome.CONFLICT,
+                      f"not taken: the tracker's copy had changed (now revision {revision})")
         if _conflict_reaches(db, ret, submission_id, now):
             changes: dict[str, Any] = {"state": str(ReturnState.CONFLICT), "submission_id": None,
                                        "server_copy": to_json(dict(server_copy)), "updated_at": utc_text(now)}

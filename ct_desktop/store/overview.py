@@ -29,6 +29,7 @@ class LocationMonth:
     outbox: int  # items waiting, set-aside ones included
     set_aside: int
     last_error: str | None  # of the newest item that has one
+    accepted_at: tuple[str, ...] = ()  # the tracker's accepted time of each revision of the month
 
     @classmethod
     def nothing_yet(cls, location_id: str) -> LocationMonth:
@@ -56,11 +57,16 @@ def month_overview(db: Database, period: Period) -> dict[str, LocationMonth]:
             counts[1] += int(set_aside)
             if error:
                 errors[location_id] = error
+        accepted_at: dict[str, list[str]] = {}
+        for location_id, when in db.execute("SELECT location_id, accepted_at FROM receipts WHERE period = ?",
+                                            [str(period)]):
+            accepted_at.setdefault(location_id, []).append(when)
     lines = {}
     for location_id in ids:
         state, updated = returns.get(location_id, (None, None))
         last_period, last_revision = accepted.get(location_id, (None, None))
         waiting, set_aside = queued.get(location_id, (0, 0))
         lines[location_id] = LocationMonth(location_id, state, updated, last_period, last_revision, waiting,
-                                           set_aside, errors.get(location_id))
+                                           set_aside, errors.get(location_id),
+                                           tuple(accepted_at.get(location_id, ())))
     return lines

@@ -24,6 +24,9 @@ Later migrations:
   _outbox_by_return   an index of the outbox by (return_id, id): the next item of a return, a location's items
   _question_sets_from_tracker   question_sets: definitions fetched from the tracker (service type, version,
                 effective date, text, its SHA-256, the tracker and when); one row per service type and version
+  _closures_and_send_attempts   closures (a location temporarily closed from a day, to a day or for now:
+                who recorded it and when) and send_attempts (each attempt to send a submission: when it
+                began and ended and its outcome; kept after the submission leaves the outbox, as evidence)
 """
 
 from __future__ import annotations
@@ -156,10 +159,31 @@ def _question_sets_from_tracker(db: Database) -> None:
     )
 
 
+def _closures_and_send_attempts(db: Database) -> None:
+    # Both are records a provider may show the enforcement team: added to, never rewritten in place.
+    db["closures"].create(
+        {"id": int, "location_id": str, "closed_from": str, "closed_until": str, "recorded_by": str,
+         "recorded_at": str},
+        pk="id",
+        foreign_keys=[("location_id", "locations", "id")],
+        not_null=["location_id", "closed_from", "recorded_by", "recorded_at"],
+    )
+    db["closures"].create_index(["location_id", "closed_from"])
+    db["send_attempts"].create(
+        {"id": int, "submission_id": str, "return_id": int, "started_at": str, "finished_at": str,
+         "outcome": str, "detail": str, "tracker_url": str},
+        pk="id",
+        foreign_keys=[("return_id", "returns", "id")],
+        not_null=["submission_id", "return_id", "started_at", "outcome"],
+    )
+    db["send_attempts"].create_index(["return_id", "id"])
+    db["send_attempts"].create_index(["submission_id", "id"])
+
+
 # Append only. The position in the list is the version the migration brings the file to, minus one.
 MIGRATIONS: list[Callable[[Database], None]] = [_v1_initial, _outbox_tracker_answers_and_tracker,
                                                 _returns_seen_question_set, _outbox_by_return,
-                                                _question_sets_from_tracker]
+                                                _question_sets_from_tracker, _closures_and_send_attempts]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -30,12 +30,14 @@ from ct_desktop.forms.validate import validate
 from ct_desktop.location_id import shown
 from ct_desktop.models import (
     AcceptedRevision,
+    Closure,
     EditResult,
     HistoryEntry,
     Location,
     OutboxItem,
     ReturnDraft,
     ReturnState,
+    SendAttempt,
     Submission,
 )
 from ct_desktop.paths import DataDirError, ensure_data_dir, resolve_data_dir
@@ -51,6 +53,7 @@ from ct_desktop.store import (
     overview,
     question_sets,
     receipts,
+    records,
     returns,
     tracker_copies,
 )
@@ -108,7 +111,7 @@ class Store:
                  catalogue: FormCatalogue | None = None):
         self._db = db
         self.path = path
-        self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
+        self._clock = clock or _system_now
         self._built_in = catalogue or default_catalogue()
         self._catalogue = self._built_in
         self._question_sets_stamp: str | None = None
@@ -426,7 +429,8 @@ class Store:
     def record_attempt_failure(self, submission_id: str, error: str, next_attempt_at: dt.datetime, *,
                                answered: bool = False) -> OutboxItem:
         """A failed attempt: its error and when to try again; ``answered`` when the tracker itself answered."""
-        return outbox.record_attempt_failure(self._db, submission_id, error, next_attempt_at, answered=answered)
+        return outbox.record_attempt_failure(self._db, submission_id, error, next_attempt_at, answered=answered,
+                                             now=self.now())
 
     @_translated
     def outbox_item(self, outbox_id: int) -> OutboxItem | None:
@@ -487,6 +491,30 @@ class Store:
             form = None  # a month before any question set we know: the revision is still worth keeping
         return tracker_copies.record(self._db, location.id, period, copy, form, self.now())
 
+    # Records for the enforcement team ------------------------------------------------------------
+
+    @_translated
+    def record_closure(self, location_id: str, closed_from: dt.date, closed_until: dt.date | None,
+                       by: str) -> Closure:
+        """Record that a location is temporarily closed from a day (to a day, or until further notice), as
+        ``by`` says now; the windows it covers need no return. Refused when it would end before it begins."""
+        return records.record_closure(self._db, location_id, closed_from, closed_until, who(by), self.now())
+
+    @_translated
+    def closures(self, location_id: str) -> list[Closure]:
+        """A location's recorded closures, in the order they begin."""
+        return records.list_closures(self._db, location_id)
+
+    @_translated
+    def location_added_at(self, location_id: str) -> dt.datetime:
+        """When the location was added here (by hand or from the tracker's list)."""
+        return records.location_added_at(self._db, location_id)
+
+    @_translated
+    def send_attempts(self, location_id: str, period: Period) -> list[SendAttempt]:
+        """Every attempt to send a submission of the month, oldest first, with when and how it ended."""
+        return records.attempts_of_month(self._db, location_id, period)
+
     @_translated
     def mark_conflict(self, submission_id: str, server_copy: Mapping[str, Any]) -> ReturnDraft:
         """The tracker's copy changed since our base revision; keep its copy for the user to compare."""
@@ -509,6 +537,9 @@ def _checked_definition(text: str, service_type: str, version: str) -> FormDefin
         raise DefinitionError(f"{name}: the definition inside is {shown(form.service_type)} "
                               f"{shown(form.version)}, not the service type and version the tracker listed")
     return form
+def _system_now() -> dt.datetime:
+    # The clock of a store opened without one (the command line's); tests of the commands set it.
+    return dt.datetime.now(dt.UTC)
 
 
 def _blank_lists(answers: Mapping[str, Any]) -> dict[str, Any]:

@@ -196,9 +196,38 @@ DATA_AT_VERSION[QUESTION_SETS] = [
      ["care_home", "2026.05", "2026-05-01", hashlib.sha256(REVISION.encode()).hexdigest(), REVISION, TRAINING,
       "2026-05-02T09:00:00.000000+00:00"]),
 ]
+# The version that keeps closures and the log of send attempts: the same rows, and one of each.
+RECORDS = schema.MIGRATIONS.index(schema._closures_and_send_attempts) + 1
+DATA_AT_VERSION[RECORDS] = [
+    *DATA_AT_VERSION[QUESTION_SETS],
+    ("INSERT INTO closures (location_id, closed_from, closed_until, recorded_by, recorded_at) VALUES (?,?,?,?,?)",
+     ["1-202", "2026-03-01", "2026-04-30", "AB", "2026-03-02T09:00:00.000000+00:00"]),
+    ("INSERT INTO send_attempts (submission_id, return_id, started_at, finished_at, outcome, detail, tracker_url) "
+     "VALUES (?,?,?,?,?,?,?)",
+     [PAYLOAD["submission_id"], 2, "2026-07-09T09:05:00.000000+00:00", "2026-07-09T09:05:30.000000+00:00",
+      "failed", "timed out", TRAINING]),
+]
+
+
+def check_data_of_records(store) -> None:
+    check_data_of_question_sets(store)
+    [closure] = store.closures("1-202")
+    assert (closure.closed_from.isoformat(), closure.closed_until.isoformat(), closure.recorded_by) == \
+        ("2026-03-01", "2026-04-30", "AB")
+    [attempt] = store.send_attempts("1-202", Period(2026, 7))
+    assert (str(attempt.outcome), attempt.detail, attempt.tracker_url) == ("failed", "timed out", TRAINING)
+
+
+def test_a_database_from_before_the_records_has_no_closure_and_no_attempt_logged(isolated_data_dir):
+    isolated_data_dir.mkdir()
+    build_database_at(isolated_data_dir / DB_FILENAME, RECORDS - 1)
+    with open_store(isolated_data_dir) as store:
+        assert store.closures("1-202") == [] and store.send_attempts("1-202", Period(2026, 7)) == []
+
+
 CHECKS = {1: check_data_of_version_1, TRACKER_BOUND: check_data_of_tracker_bound,
           SEEN_QUESTIONS: check_data_of_seen_questions, OUTBOX_BY_RETURN: check_data_of_outbox_by_return,
-          QUESTION_SETS: check_data_of_question_sets}
+          QUESTION_SETS: check_data_of_question_sets, RECORDS: check_data_of_records}
 
 
 def test_every_migration_is_listed_with_its_data_and_checks():

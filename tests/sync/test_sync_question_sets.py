@@ -105,7 +105,8 @@ def test_a_revision_published_while_a_draft_is_open_applies_to_it_and_its_answer
 
     code, out, _ = run(capsys, monkeypatch, "draft", "show", "1-101", "2026-09")
     assert "September 2026 (form 2026.09)" in out.splitlines()[0]
-    assert f"  Beds used for discharge to assess ({NEW_QUESTION}): blank, required" in out.splitlines()
+    # The draft says what the new version asks that the one it was started under did not.
+    assert f"  Beds used for discharge to assess ({NEW_QUESTION}): blank, required [new]" in out.splitlines()
     code, out, _ = run(capsys, monkeypatch, "draft", "show", "1-101", "2026-09", "--json")
     shown = json.loads(out)
     assert shown["state"] == "draft" and shown["values"] == care_home_values()
@@ -114,6 +115,10 @@ def test_a_revision_published_while_a_draft_is_open_applies_to_it_and_its_answer
     edits = [(entry["by"], entry["key"]) for entry in shown["history"] if entry["action"] == "edit"]
     assert edits == [("AB", key) for key in care_home_values()]
 
+    # Not sent until someone has seen what changed; then the new question must be answered.
+    code, _, err = run(capsys, monkeypatch, "submit", "1-101", "2026-09", "--by", "CD", "--confirm-warnings")
+    assert code == 1 and "the question set for September 2026 changed after this return was started" in err
+    assert run(capsys, monkeypatch, "draft", "acknowledge", "1-101", "2026-09", "--by", "CD")[0] == 0
     code, _, err = run(capsys, monkeypatch, "submit", "1-101", "2026-09", "--by", "CD", "--confirm-warnings")
     assert code == 1 and f"error {NEW_QUESTION}: Beds used for discharge to assess is required" in err
     assert run(capsys, monkeypatch, "draft", "set", "1-101", "2026-09", f"{NEW_QUESTION}=3", "--by", "CD")[0] == 0
