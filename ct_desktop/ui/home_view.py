@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ct_desktop.collection_window import collection_window
+from ct_desktop.compliance import deadline_for
 from ct_desktop.forms.catalogue import UnknownForm
 from ct_desktop.models import Location, OutboxItem
 from ct_desktop.period import Period
@@ -41,6 +42,9 @@ def read_status(context: AppContext, location: Location, period: Period) -> Loca
     status = LocationStatus(location=location, period=period, service_title=_service_title(store, location, period),
                             state=state, draft=draft, last_accepted=store.last_accepted(location.id),
                             outbox=store.outbox_items(location.id), now=context.clock())
+    moment = status.now or context.clock()
+    if not any(closure.covers(moment.date()) for closure in store.closures(location.id)):  # closed: no return due
+        status.deadline = deadline_for(store, location.id, period, moment)
     if state == "accepted":
         revisions = store.accepted_revisions(location.id, period)
         status.accepted_this_month = revisions[-1] if revisions else None

@@ -10,10 +10,15 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QMouseEvent, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QWidget
 
+from ct_desktop.compliance import DeadlineStatus
 from ct_desktop.models import AcceptedRevision, Location, OutboxItem, ReturnDraft
 from ct_desktop.period import Period
+from ct_desktop.ui.deadline_words import deadline_text
 from ct_desktop.ui.presentation import NOT_STARTED, SET_ASIDE, day_text, look_of, parse_moment, time_text
 from ct_desktop.ui.theme import (
+    ERROR_TONE,
+    WARNING_TONE,
+    BoxedLabel,
     StateBadge,
     current_palette,
     edge,
@@ -46,6 +51,7 @@ class LocationStatus:
     last_editor: str | None = None
     now: dt.datetime | None = None  # the app's clock, so "today" is the app's today
     field_labels: dict[str, str] = field(default_factory=dict)  # key -> question, for the tracker's reasons
+    deadline: DeadlineStatus | None = None  # the month against its window: at risk while not with the tracker
 
 
 def this_months_item(status: LocationStatus) -> OutboxItem | None:
@@ -142,6 +148,11 @@ class LocationCard(QFrame):
         self.detail_label = QLabel()
         self.detail_label.setWordWrap(True)
         self.notice = error_label()
+        # While the window is open and the tracker has not accepted the month: the loudest line of the card.
+        self.deadline_label = BoxedLabel(WARNING_TONE)
+        self.deadline_label.setWordWrap(True)
+        self.deadline_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.deadline_label.setVisible(False)
         self.badge = StateBadge()
         self.open_button = QPushButton("Open return")
         self.no_changes_button = QPushButton("No changes — save page")
@@ -174,7 +185,8 @@ class LocationCard(QFrame):
         self.grid.addWidget(self.badge, 0, 1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         self.grid.addWidget(self.last_label, 1, 0)
         self.grid.addWidget(self.detail_label, 2, 0)
-        self.grid.addWidget(self.notice, 3, 0, 1, 2)
+        self.grid.addWidget(self.deadline_label, 3, 0, 1, 2)
+        self.grid.addWidget(self.notice, 6, 0, 1, 2)
         self.outbox_box = QWidget()
         outbox_buttons = QHBoxLayout(self.outbox_box)
         outbox_buttons.setContentsMargins(0, 0, 0, 0)
@@ -229,8 +241,18 @@ class LocationCard(QFrame):
         self.no_changes_button.setAccessibleName(f"No changes — save page, for {location.name}")
         self.history_button.setAccessibleName(f"History of {location.name}")
         self._show_outbox_actions(status)
+        self._show_deadline(status)
         self.setAccessibleName(f"{location.name}: {look_of(status.state).words}")
-        self.setAccessibleDescription(f"{self.last_label.text()}. {self.detail_label.text()}")
+        warning = f" {self.deadline_label.accessibleName()}" if self.deadline_label.accessibleName() else ""
+        self.setAccessibleDescription(f"{self.last_label.text()}. {self.detail_label.text()}{warning}")
+
+    def _show_deadline(self, status: LocationStatus) -> None:
+        text = deadline_text(status.deadline, status.location.id)
+        urgent = status.deadline is not None and status.deadline.urgent
+        self.deadline_label.set_tone(ERROR_TONE if urgent else WARNING_TONE)
+        self.deadline_label.setText(f"<b>{escape(text)}</b>" if text else "")
+        self.deadline_label.setAccessibleName(text or "")
+        self.deadline_label.setVisible(bool(text))
 
     def _show_outbox_actions(self, status: LocationStatus) -> None:
         item = this_months_item(status) if status.state in ("queued", "ready") else None
