@@ -31,6 +31,12 @@ class Settings:
     person: str | None = None  # the name or initials of whoever is working this shift
     sync_interval_seconds: int = 300
     first_run_done: bool = False
+    # Reminders (ct_desktop.reminders): a tray icon and notifications when the window opens, two days before
+    # the due date and on the due day. Fields added with a default need no migration: a file without them
+    # reads as the defaults, and an older ct-desktop ignores them.
+    reminders: bool = True
+    keep_in_tray: bool = False  # closing the window leaves the app (and its reminders) running in the tray
+    start_with_computer: bool = False  # started, in the tray, when the person logs in
 
     def with_changes(self, **changes: Any) -> Settings:
         """A copy with some values changed, checked."""
@@ -43,6 +49,9 @@ class Settings:
         if isinstance(self.sync_interval_seconds, bool) or not isinstance(self.sync_interval_seconds, int):
             raise SettingsError(f"sync_interval_seconds must be a whole number of seconds, not "
                                 f"{self.sync_interval_seconds!r:.40}")
+        for name in ("reminders", "keep_in_tray", "start_with_computer", "first_run_done"):
+            if not isinstance(getattr(self, name), bool):
+                raise SettingsError(f"{name} must be true or false, not {getattr(self, name)!r:.40}")
         if self.person is not None and not isinstance(self.person, str):
             raise SettingsError(f"person must be a name as text, not {self.person!r:.40}")
         if not MIN_SYNC_INTERVAL <= self.sync_interval_seconds <= MAX_SYNC_INTERVAL:

@@ -56,3 +56,11 @@ def test_a_damaged_settings_file_is_reported_not_replaced(tmp_path, content, mes
 def test_unknown_keys_from_a_later_minor_version_are_ignored(tmp_path):
     settings_path(tmp_path).write_text('{"schema_version": 1, "person": "CD", "theme": "dark"}')
     assert load_settings(tmp_path).person == "CD"
+
+
+def test_reminders_are_on_and_the_tray_off_for_a_file_written_before_they_existed(tmp_path):
+    settings_path(tmp_path).write_text('{"schema_version": 1, "person": "AB"}', encoding="utf-8")
+    settings = load_settings(tmp_path)
+    assert (settings.reminders, settings.keep_in_tray, settings.start_with_computer) == (True, False, False)
+    with pytest.raises(SettingsError, match="reminders must be true or false"):
+        settings.with_changes(reminders="yes")
