@@ -90,7 +90,7 @@ def set_xdg_autostart(enabled: bool, command: list[str], environ: Mapping[str, s
         current: str | None = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         current = None
-    change = run_value_change(_exec_line(current), _exec_line(entry), enabled)
+    change = run_value_change(_exec_line(current), _exec_line(entry) or entry, enabled)
     if change == "set":
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(entry, encoding="utf-8")
