@@ -13,8 +13,8 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QLabel,
@@ -32,6 +32,14 @@ from ct_desktop.settings import SettingsError
 from ct_desktop.store import StoreError, who
 from ct_desktop.ui.context import AppContext
 from ct_desktop.ui.home_view import HomeView
+from ct_desktop.ui.reminder_tray import (
+    DeadlineWatch,
+    ReminderTray,
+    closes_to_tray,
+    deadline_status_label,
+    hide_to_tray,
+    show_group_words,
+)
 from ct_desktop.ui.shift import shift_prompt
 from ct_desktop.ui.shortcuts_help import SHORTCUTS, screen_keys, shortcuts_html
 from ct_desktop.ui.sync_controller import SyncController
@@ -68,6 +76,10 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.home)
         self.setCentralWidget(self.stack)
         self.sync_widget = SyncStatusWidget(context)
+        self.deadline_watch = DeadlineWatch(context, self)
+        self.tray = ReminderTray(context, self.deadline_watch, self)
+        self.deadline_label = deadline_status_label()
+        self._ask_when_shown = False  # "Who is working?" waits while the window is in the tray
         self.person_button = QPushButton()
         self.actions_by_name: dict[str, QAction] = {}
         self._build_actions()
@@ -80,6 +92,7 @@ class MainWindow(QMainWindow):
             self.sync.start()
         else:
             self.sync.refresh()
+        self.deadline_watch.start()
 
     # Building -----------------------------------------------------------------------------------
 
@@ -149,6 +162,7 @@ class MainWindow(QMainWindow):
         self.person_button.setFlat(True)
         self.person_button.setToolTip("Change who is working (Ctrl+Shift+P)")
         self.person_button.clicked.connect(self.change_person)
+        self.statusBar().addPermanentWidget(self.deadline_label)
         self.statusBar().addPermanentWidget(self.sync_widget)
         self.statusBar().addPermanentWidget(self.person_button)
         self._show_person()
@@ -166,6 +180,10 @@ class MainWindow(QMainWindow):
         self.home.connect_requested.connect(lambda: self.ask_for_token(""))
         self.home.status_message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         events.settings_changed.connect(self._show_person)
+        self.deadline_watch.group_changed.connect(lambda words: show_group_words(self.deadline_label, words))
+        self.tray.open_requested.connect(self.bring_forward)
+        self.tray.send_requested.connect(self.sync.send_now)
+        self.tray.quit_requested.connect(self.close)
 
     @property
     def history(self) -> HistoryView:
@@ -313,6 +331,9 @@ class MainWindow(QMainWindow):
 
     def change_person(self) -> None:
         """Ask who is working this shift (recorded with every change); the last name is ready for Enter."""
+        if not self.isVisible():
+            self._ask_when_shown = True  # started in the tray: asked once the window is opened
+            return
         if self.shift_prompt is not None and self.shift_prompt.isVisible():
             self.shift_prompt.activateWindow()
             return
@@ -428,10 +449,34 @@ class MainWindow(QMainWindow):
 
     # Closing ------------------------------------------------------------------------------------
 
+    def bring_forward(self) -> None:
+        """Show the window (from the tray), raise it and give it the focus."""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Shown from the tray: ask who is working, if that was put off."""
+        super().showEvent(event)
+        if self._ask_when_shown:
+            self._ask_when_shown = False
+            QTimer.singleShot(0, self.change_person)
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Stop syncing, let running work finish, close the store: nothing is left running."""
+        """Stop syncing, let running work finish, close the store: nothing is left running.
+
+        With "Keep running in the tray" ticked, the person's own close hides the window to the tray instead.
+        """
+        if not self._closed and closes_to_tray(event.spontaneous(), self.tray):
+            event.ignore()
+            hide_to_tray(self, self.tray)
+            return
         if not self._closed:
             self._closed = True
+            self.deadline_watch.stop()
+            self.tray.remove()
             if self.shift_prompt is not None:
                 self.shift_prompt.reject()
             self.statusBar().addWidget(QLabel("Finishing… (a send in progress is allowed to end)"))

@@ -16,6 +16,7 @@ import shiboken6
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -37,6 +38,7 @@ from ct_desktop.sync.address import TrackerUrlError, canonical_tracker_url
 from ct_desktop.sync.binding import APP_ADVICE, returns_for_another_tracker, waiting_text
 from ct_desktop.ui.connect_panel import ConnectDialog
 from ct_desktop.ui.context import AppContext
+from ct_desktop.ui.reminder_tray import apply_start_with_computer
 from ct_desktop.ui.shortcuts_help import add_keys_help
 from ct_desktop.ui.theme import error_label, muted, open_dialog, show_message
 
@@ -70,6 +72,7 @@ class SettingsDialog(QDialog):
         ("Alt+N", "Your name or initials"),
         ("Alt+C", "How often to check the outbox"),
         ("Alt+F", "Open the data folder"),
+        ("Alt+M / Alt+K / Alt+W", "Reminders / keep running in the tray / start with the computer"),
         ("Enter", "OK: save all the settings"),
         ("Esc", "Cancel: change nothing"),
     )
@@ -98,6 +101,11 @@ class SettingsDialog(QDialog):
         self.folder_edit.setAccessibleName("Data folder")
         self.open_folder_button = QPushButton("Open &folder")
         self.open_folder_button.clicked.connect(self.open_folder)
+        self.reminders_check = QCheckBox("Re&mind me: when the window opens, two days before the due date and on "
+                                         "the due day, while a month is not with the tracker")
+        self.keep_in_tray_check = QCheckBox("&Keep running in the tray when the window is closed")
+        self.start_check = QCheckBox("Start &with the computer, in the tray")
+        self.reminders_check.toggled.connect(self._reminders_toggled)
         self.message = error_label()
         self.connect_dialog: ConnectDialog | None = None
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -125,6 +133,12 @@ class SettingsDialog(QDialog):
         form.addRow("&Check the outbox every:", self.interval_spin)
         form.addRow(muted("Queued returns are also sent as soon as the network comes back, and at once with "
                           "Send now (F5)."))
+        reminders = QGroupBox("Reminders")
+        box = QVBoxLayout(reminders)
+        for check in (self.reminders_check, self.keep_in_tray_check, self.start_check):
+            box.addWidget(check)
+        box.addWidget(muted("Reminders come from the tray icon and need no network. Without \"Keep running in the "
+                            "tray\", closing the window quits ct-desktop, and its reminders with it."))
         data = QGroupBox("Data")
         form = QFormLayout(data)
         row = QHBoxLayout()
@@ -135,7 +149,7 @@ class SettingsDialog(QDialog):
         about = QLabel(about_text())
         about.setAccessibleName("Version")
         layout = QVBoxLayout(self)
-        for group in (tracker, person, sending, data):
+        for group in (tracker, person, sending, reminders, data):
             layout.addWidget(group)
         layout.addWidget(self.message)
         layout.addWidget(about)
@@ -151,6 +165,10 @@ class SettingsDialog(QDialog):
         self._interval_loaded = settings.sync_interval_seconds
         self.interval_spin.setValue(max(1, round(settings.sync_interval_seconds / 60)))
         self._minutes_loaded = self.interval_spin.value()
+        self.reminders_check.setChecked(settings.reminders)
+        self.keep_in_tray_check.setChecked(settings.keep_in_tray)
+        self.start_check.setChecked(settings.start_with_computer)
+        self._reminders_toggled(settings.reminders)
         show_message(self.message, None)
         self._check_connection()
 
@@ -174,8 +192,12 @@ class SettingsDialog(QDialog):
         # Keep the saved seconds when the minutes were not touched (30 s is allowed but not shown as such).
         minutes = self.interval_spin.value()
         seconds = self._interval_loaded if minutes == self._minutes_loaded else minutes * 60
+        reminders = self.reminders_check.isChecked()
         changes: dict[str, object] = {"tracker_url": url, "person": person,
-                                      "sync_interval_seconds": max(MIN_SYNC_INTERVAL, seconds)}
+                                      "sync_interval_seconds": max(MIN_SYNC_INTERVAL, seconds),
+                                      "reminders": reminders,
+                                      "keep_in_tray": reminders and self.keep_in_tray_check.isChecked(),
+                                      "start_with_computer": reminders and self.start_check.isChecked()}
         self._context.settings.with_changes(**changes)  # the settings' own checks
         return changes
 
@@ -183,12 +205,23 @@ class SettingsDialog(QDialog):
         """Save if everything passes; otherwise say what is wrong and keep the dialog open."""
         try:
             changes = self.checked_changes()
+            start_changed = changes["start_with_computer"] != self._context.settings.start_with_computer
             if any(getattr(self._context.settings, key) != value for key, value in changes.items()):
                 self._context.update_settings(**changes)
         except (SettingsError, OSError) as exc:
             show_message(self.message, str(exc))
             return
+        if start_changed:
+            problem = apply_start_with_computer(self._context)
+            if problem:  # the settings are saved; the entry is written again the next time they are
+                show_message(self.message, f"Saved, but {problem}.")
+                return
         super().accept()
+
+    def _reminders_toggled(self, on: bool) -> None:
+        # The tray has nothing to keep and nothing to start without reminders.
+        self.keep_in_tray_check.setEnabled(on)
+        self.start_check.setEnabled(on)
 
     # Connection -----------------------------------------------------------------------------------
 
