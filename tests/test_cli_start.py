@@ -124,10 +124,19 @@ def test_help_and_mistakes_without_a_command_get_the_whole_parser(capsys):
             main(mistake)
         assert exit_mistake.value.code == 2
         usage = " ".join(capsys.readouterr().err.split())
-        assert "usage: ct-desktop [-h] [--data-dir DIR] [--profile NAME] [--version] COMMAND ..." in usage
+        assert "usage: ct-desktop [-h] [--data-dir DIR] [--profile NAME] [--version] [--minimised] COMMAND ..." in usage
 
 
 def test_the_window_does_not_wait_for_the_network_watch(tmp_path):
     # QtNetwork and its reachability backend load a moment after the window is up (ui.sync_controller);
     # this start quits as soon as the window is shown, before that moment.
     assert start_and_list_modules(started_folder(tmp_path), "m == 'PySide6.QtNetwork'") == "0 []"
+
+
+def test_minimised_starts_the_app_in_the_tray(monkeypatch, tmp_path):
+    app = pytest.importorskip("ct_desktop.ui.app")
+    started = []
+    monkeypatch.setattr(start_cmd, "display_available", lambda: True)
+    monkeypatch.setattr(app, "run_app", lambda folder, minimised=False: started.append((folder, minimised)) or 0)
+    assert main(["--minimised", "--data-dir", str(tmp_path / "chosen")]) == 0
+    assert started == [((tmp_path / "chosen").resolve(), True)]

@@ -43,6 +43,9 @@ def _top_parser(parent: argparse.ArgumentParser, add_help: bool = True) -> argpa
     parser = argparse.ArgumentParser(prog="ct-desktop", description=DESCRIPTION, parents=[parent],
                                      add_help=add_help, exit_on_error=add_help)
     parser.add_argument("--version", action="version", version=f"ct-desktop {__version__}")
+    parser.add_argument("--minimised", "--minimized", action="store_true",
+                        help="start the app in the tray (where the desktop has one; minimised otherwise), as a "
+                        "start with the computer does")
     parser.set_defaults(run=start_cmd.run)
     return parser
 

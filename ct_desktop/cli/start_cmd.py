@@ -69,6 +69,8 @@ def run(args: argparse.Namespace) -> int:
             print_status(folder)
             print(f"The ct-desktop window cannot start: {exc}. Reinstall ct-desktop to get PySide6.")
             return 0
+        if getattr(args, "minimised", False):
+            return int(app.run_app(chosen, minimised=True))
         return int(app.run_app(chosen))
     print_status(folder)
     print(NO_DISPLAY)

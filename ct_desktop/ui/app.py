@@ -134,8 +134,11 @@ def open_context(data_dir: Path | None, report: Reporter | None = None, ask: Ask
     return AppContext(data_dir=folder, store=store, tasks=TaskRunner(), settings=settings, events=AppEvents())
 
 
-def run_app(data_dir: Path | None) -> int:
+def run_app(data_dir: Path | None, *, minimised: bool = False) -> int:
     """Run the desktop app until its window closes; the exit code (2 when it could not start).
+
+    ``minimised`` (``--minimised``, as a start with the computer): the window starts hidden in the tray,
+    or minimised where there is no tray or reminders are off; a window reopened later is shown as usual.
 
     A second start on a data folder the app already has open brings that window forward and exits 0.
     Without a data folder, the profile is Live, or the one chosen when there are several.
@@ -158,7 +161,8 @@ def run_app(data_dir: Path | None) -> int:
         return EXIT_CANNOT_START
     first_run = not context.settings.first_run_done  # the first run asks who is working itself
     session = AppSession(app, instance, context, lambda: open_context(data_dir, show_startup_error,
-                                                                      ask_to_continue), _show_sized,
+                                                                      ask_to_continue),
+                         _show_in_tray_once() if minimised else _show_sized,
                          ask_who=not first_run,
                          open_folder=lambda folder: open_context(folder, show_startup_error, ask_to_continue))
     try:
@@ -204,6 +208,23 @@ def _first_run(context: AppContext) -> bool:
     accepted = dialog.exec() == QDialog.DialogCode.Accepted
     dialog.deleteLater()
     return accepted
+
+
+def _show_in_tray_once() -> Callable[[QWidget], None]:
+    """The first window goes to the tray (minimised without one); any later one is shown as usual."""
+    first = [True]
+
+    def show(window: QWidget) -> None:
+        if not first[0]:
+            _show_sized(window)
+            return
+        first[0] = False
+        tray = getattr(window, "tray", None)
+        if tray is None or not tray.active:
+            window.showMinimized()
+        # In the tray: nothing shown; its icon opens the window, and "Who is working?" waits until then.
+
+    return show
 
 
 def _show_sized(window: QWidget) -> None:

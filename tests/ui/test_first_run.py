@@ -135,3 +135,19 @@ def test_run_app_opens_the_main_window_and_shuts_down_when_it_closes(qtbot, isol
     assert len(seen) == 1
     assert QApplication.applicationName() == "ct-desktop"
     assert QApplication.font().pointSizeF() >= 10
+
+
+def test_a_minimised_start_without_a_tray_shows_the_window_minimised(qtbot, isolated_data_dir):
+    save_settings(isolated_data_dir, Settings(person="AB", first_run_done=True))
+    open_store(isolated_data_dir).close()
+    seen = []
+
+    def close_the_window() -> None:
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        seen.extend((window.isMinimized(), window.tray.active) for window in windows)
+        for window in windows:
+            window.close()
+
+    QTimer.singleShot(200, close_the_window)
+    assert app_module.run_app(isolated_data_dir, minimised=True) == 0
+    assert seen == [(True, False)]  # offscreen has no tray: minimised, not hidden
