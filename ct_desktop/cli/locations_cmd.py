@@ -1,5 +1,5 @@
 """``ct-desktop locations [--json]``, ``ct-desktop locations add ID --name NAME --service-type T`` and
-``ct-desktop locations close ID --from DATE [--to DATE]``.
+``ct-desktop locations close ID --from DATE [--to DATE]`` and ``ct-desktop locations reopen ID --on DATE``.
 
 Adding a location by hand lets a provider work offline before the tracker is connected. Recording a
 temporary closure excuses the windows whose due day it covers (``ct-desktop compliance``).
@@ -53,6 +53,17 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
                        help="the last day closed, YYYY-MM-DD (leave out while it is still closed)")
     add_by_option(close)
     close.set_defaults(run=run_close)
+    reopen = actions.add_parser(
+        "reopen",
+        parents=[parent],
+        help="end a closure recorded until further notice: the location reopens on a day",
+        description="The location reopens on DATE: its closure recorded until further notice ends the day "
+        "before, and windows due from DATE need a return again.",
+    )
+    reopen.add_argument("id", metavar="ID", help="the location id")
+    reopen.add_argument("--on", dest="reopened_on", required=True, metavar="DATE",
+                        help="the first day open again, YYYY-MM-DD")
+    reopen.set_defaults(run=run_reopen)
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -96,6 +107,18 @@ def run_close(args: argparse.Namespace) -> int:
     until = f" to {describe_day(closed_until)}" if closed_until else " until further notice"
     print(f"Recorded: {location.name} ({location.id}) temporarily closed from {describe_day(closed_from)}{until}, "
           f"by {by}. Windows whose due day falls in it are excused (ct-desktop compliance {location.id}).")
+    return 0
+
+
+def run_reopen(args: argparse.Namespace) -> int:
+    """End the open closure and say so."""
+    reopened_on = _day(args.reopened_on, "--on")
+    with opened_store(args) as store:
+        location = store.location(args.id)
+        closure = store.end_open_closure(location.id, reopened_on)
+    print(f"Recorded: {location.name} ({location.id}) reopens on {describe_day(reopened_on)}; closed from "
+          f"{describe_day(closure.closed_from)} to {describe_day(closure.closed_until or reopened_on)}. Windows due "
+          "from then on need a return again.")
     return 0
 
 

@@ -1,6 +1,7 @@
 """Records kept for the enforcement team: temporary closures of a location, and every attempt to send.
 
-Both are added to and never rewritten: a closure is recorded with who recorded it and when; an
+Both are added to and never rewritten: a closure is recorded with who recorded it and when (the one
+change it allows is its end, once, when the location reopens: ``end_open_closure``); an
 attempt is written in the same transaction as the outbox change it goes with (``outbox.py`` calls
 ``attempt_began`` and ``attempt_ended``), so that the log and the outbox never disagree.
 """
@@ -34,6 +35,25 @@ def record_closure(db: Database, location_id: str, closed_from: dt.date, closed_
                                "closed_until": closed_until.isoformat() if closed_until else None,
                                "recorded_by": by, "recorded_at": utc_text(now)})
     return Closure(location_id, closed_from, closed_until, by, now)
+
+
+def end_open_closure(db: Database, location_id: str, reopened_on: dt.date) -> Closure:
+    """The location reopens on ``reopened_on``: its open-ended closure ends the day before. Refused when no
+    closure is open, or when the day is not after the day it closed."""
+    with writing(db):
+        get_location(db, location_id)
+        rows = list(db.query("SELECT * FROM closures WHERE location_id = ? AND closed_until IS NULL ORDER BY id",
+                             [location_id]))
+        if not rows:
+            raise StoreError(f"{location_id} has no closure open to end: record one with 'locations close' first")
+        row = rows[-1]
+        closed_from = dt.date.fromisoformat(row["closed_from"])
+        if reopened_on <= closed_from:
+            raise StoreError(f"it cannot reopen on {describe_day(reopened_on)}: it closed on "
+                             f"{describe_day(closed_from)}; give a later day")
+        last_day = reopened_on - dt.timedelta(days=1)
+        db.execute("UPDATE closures SET closed_until = ? WHERE id = ?", [last_day.isoformat(), row["id"]])
+    return Closure(location_id, closed_from, last_day, row["recorded_by"], parse_time(row["recorded_at"]))  # type: ignore[arg-type]
 
 
 def list_closures(db: Database, location_id: str) -> list[Closure]:

@@ -501,6 +501,12 @@ class Store:
         return records.record_closure(self._db, location_id, closed_from, closed_until, who(by), self.now())
 
     @_translated
+    def end_open_closure(self, location_id: str, reopened_on: dt.date) -> Closure:
+        """The location reopens on ``reopened_on``: its open-ended closure ends the day before (its last day
+        closed). Refused when none is open or the day is not after it closed."""
+        return records.end_open_closure(self._db, location_id, reopened_on)
+
+    @_translated
     def closures(self, location_id: str) -> list[Closure]:
         """A location's recorded closures, in the order they begin."""
         return records.list_closures(self._db, location_id)

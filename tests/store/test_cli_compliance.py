@@ -137,3 +137,26 @@ def test_draft_show_print_gives_the_answers_in_the_trackers_order_with_its_label
     labelled = [line.strip() for line in out.splitlines() if line.startswith("  ")]
     assert labelled[0].startswith("Maximum bed capacity") or ":" in labelled[0]
     assert len(labelled) >= 30
+
+
+def test_an_open_ended_closure_is_ended_when_the_location_reopens(capsys, store, clock, at):
+    send(store, clock, HOME, SEPTEMBER, care_home_values(), "2026-09-09T09:00:00+00:00")
+    store.close()
+    at(DUE_DAY_EVENING)
+    code, _, err = run(capsys, "locations", "reopen", HOME, "--on", "2026-11-02")
+    assert code == 2 and "has no closure open to end" in err and "Traceback" not in err
+
+    run(capsys, "locations", "close", HOME, "--from", "2026-10-01", "--by", "Amy Brown")
+    code, _, err = run(capsys, "locations", "reopen", HOME, "--on", "2026-10-01")
+    assert code == 2 and "it cannot reopen on Thursday 1 October 2026: it closed on Thursday 1 October 2026" in err
+    code, out, err = run(capsys, "locations", "reopen", HOME, "--on", "2026-11-02")
+    assert (code, err) == (0, "")
+    assert "reopens on Monday 2 November 2026; closed from Thursday 1 October 2026 to Sunday 1 November 2026" in out
+
+    code, out, _ = run(capsys, "compliance", HOME, "--json")
+    [record] = json.loads(out)["locations"]
+    # October excused (closed on its due day); November's window, due on the 16th, needed a return again.
+    assert [w["outcome"] for w in record["windows"]] == ["open", "missed", "excused", "met"]
+    assert record["windows"][2]["closure"]["closed_until"] == "2026-11-01"
+    code, _, err = run(capsys, "locations", "reopen", HOME, "--on", "2026-12-01")
+    assert code == 2 and "no closure open" in err  # ended once
