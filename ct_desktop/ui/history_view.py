@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -91,6 +93,7 @@ class HistoryView(QWidget):
         ("Alt+S", "Choose which changes are listed"),
         ("Ctrl+PgUp / Ctrl+PgDown", "Previous / next month"),
         ("Ctrl+O", "Open this location's return for the month shown"),
+        ("Alt+E", "Save the month's evidence as a PDF"),
         ("Esc", "Back to all locations"),
     )
 
@@ -128,6 +131,10 @@ class HistoryView(QWidget):
         self.details.setWordWrap(True)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.table.itemSelectionChanged.connect(self._show_details)
+        self.evidence_button = QPushButton("&Evidence (PDF)…")
+        self.evidence_button.setToolTip("Save the month's evidence on one PDF page: the figures as sent, the "
+                                        "tracker's receipt and accepted time, the hash, the review, every attempt")
+        self.evidence_button.clicked.connect(lambda: self.save_evidence())
         self.message = error_label()
         self._build()
         context.events.return_changed.connect(self._return_changed)
@@ -162,6 +169,8 @@ class HistoryView(QWidget):
         top.addWidget(self.location_combo, 1)
         top.addSpacing(12)
         top.addWidget(self.picker)
+        top.addSpacing(12)
+        top.addWidget(self.evidence_button)
         chart_box = _headed_box(self.chart_title, "Fi&gure:", self.series_combo, self.chart, self.summary)
         changes_box = _headed_box(self.changes_title, "&Show:", self.filter_combo, self.table, self.details)
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -291,6 +300,30 @@ class HistoryView(QWidget):
         reference = reference_text(entries[row]) if 0 <= row < len(entries) and self.table.selectedItems() else ""
         self.details.setText(f"Details of the selected step: {reference}" if reference else
                              "Select a step to see its details (the submission, the checks confirmed).")
+
+    def save_evidence(self, path: Path | None = None) -> Path | None:
+        """Write the month's evidence PDF to ``path`` (asked for with a file dialog when None); the file
+        written, or None. One page from short reads: quick enough on the GUI thread."""
+        from ct_desktop.evidence import gather_evidence
+        from ct_desktop.ui.evidence_pdf import EvidenceNotWritten, write_evidence_pdf
+
+        location, period = self.location, self.picker.period
+        if location is None:
+            return None
+        if path is None:
+            chosen, _filter = QFileDialog.getSaveFileName(
+                self, "Save the evidence", str(Path.home() / f"evidence-{location.id}-{period}.pdf"), "PDF (*.pdf)")
+            if not chosen:
+                return None
+            path = Path(chosen)
+        try:
+            evidence = gather_evidence(self._context.store, location.id, period, self._context.clock())
+            write_evidence_pdf(evidence, path)
+        except (StoreError, EvidenceNotWritten) as exc:
+            show_message(self.message, f"Evidence not saved: {exc}.")
+            return None
+        show_message(self.message, f"The evidence of {location.name}, {period.label}, is saved in {path}.", ok=True)
+        return path
 
     def _return_changed(self, location_id: str, period: str) -> None:
         if self.isVisible() and location_id == self.location_combo.currentData() and period == str(self.picker.period):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from PySide6.QtGui import QColor
@@ -185,3 +186,17 @@ def test_the_trend_summary_reads_well_for_one():
     assert brief_summary(people, [(august, 1)]).startswith("Latest: 1 person (August 2026)")
     assert brief_summary(staff, [(august, 1)]).startswith("Latest: 1 staff (August 2026)")
     assert brief_summary(beds, [(august, 0)]).startswith("Latest: 0 beds (August 2026)")
+
+
+def test_the_months_evidence_is_saved_as_one_pdf_page(context, view, tmp_path):
+    accept(context.store, "1-101", Period(2026, 9), care_home_values(), accepted_at="2026-09-09T11:00:00+01:00")
+    view.set_return("1-101", Period(2026, 9))
+    began = time.monotonic()
+    saved = view.save_evidence(tmp_path / "evidence.pdf")  # the file the dialog would give
+    assert time.monotonic() - began < 2  # one page: no need to leave the GUI thread
+    assert saved == tmp_path / "evidence.pdf"
+    pdf = saved.read_bytes()
+    assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page\b", pdf)) == 1
+    assert f"is saved in {saved}" in view.message.text()
+    assert view.save_evidence(tmp_path / "no-such-folder" / "x.pdf") is None
+    assert view.message.text().startswith("Evidence not saved: the PDF could not be written")
