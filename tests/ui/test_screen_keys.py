@@ -112,7 +112,7 @@ def test_f1_on_the_home_view_lists_its_keys_and_each_one_works(qtbot, context, w
         checks[keys]()
 
 
-def test_f1_on_the_history_lists_its_keys_and_each_one_works(qtbot, context, window):
+def test_f1_on_the_history_lists_its_keys_and_each_one_works(qtbot, context, window, monkeypatch, tmp_path):
     window.show_history("1-101", SEPTEMBER)
     history = window.history
     assert_lists(f1_text(qtbot, window), "history", HistoryView.SCREEN_KEYS)
@@ -139,7 +139,19 @@ def test_f1_on_the_history_lists_its_keys_and_each_one_works(qtbot, context, win
         press(qtbot, "Esc")
         assert window.stack.currentWidget() is window.home
 
-    checks = {"Alt+L": goes_to("Alt+L", history.location_combo), "Alt+G": goes_to("Alt+G", history.series_combo),
+    def evidence():
+        chosen = tmp_path / "evidence.pdf"
+        monkeypatch.setattr("ct_desktop.ui.history_view.QFileDialog.getSaveFileName",
+                            lambda *_args: (str(chosen), "PDF (*.pdf)"))  # the file the person chose
+        press(qtbot, "Alt+E")
+        qtbot.waitUntil(chosen.exists, timeout=2000)
+        assert f"is saved in {chosen}" in history.message.text()
+        window.activateWindow()  # offscreen, the window is no longer the active one after the save
+        qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+        history.table.setFocus()
+
+    checks = {"Alt+E": evidence, "Alt+L": goes_to("Alt+L", history.location_combo),
+              "Alt+G": goes_to("Alt+G", history.series_combo),
               "Alt+S": goes_to("Alt+S", history.filter_combo), "Ctrl+PgUp / Ctrl+PgDown": months,
               "Ctrl+O": open_return, "Esc": back}
     assert set(checks) == {keys for keys, _ in HistoryView.SCREEN_KEYS}
