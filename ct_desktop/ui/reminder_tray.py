@@ -232,6 +232,7 @@ def hide_to_tray(window: QWidget, tray: ReminderTray) -> None:
 def deadline_status_label() -> BoxedLabel:
     """The status bar's line for the group, in the error tone, hidden while no month is at risk."""
     label = BoxedLabel(ERROR_TONE, padding=(6, 1))
+    label.setWordWrap(True)  # in a small window it wraps rather than push the sync status out
     label.setVisible(False)
     return label
 
@@ -239,5 +240,6 @@ def deadline_status_label() -> BoxedLabel:
 def show_group_words(label: BoxedLabel, words: str) -> None:
     """Put the group's line in the status bar (hidden when '')."""
     label.setText(words)
+    label.setToolTip(words)
     label.setAccessibleName(words)
     label.setVisible(bool(words))
