@@ -399,7 +399,9 @@ class HomeView(QWidget):
             self.mark_stale([location_id])
 
     def _on_sync_finished(self, report: SyncReport) -> None:
-        touched = {entry[0] for entry in (*report.accepted, *report.rejected, *report.conflicts, *report.set_aside)}
+        touched = {location_id for location_id, *_ in report.accepted} | {location_id for location_id, _ in
+                                                                          (*report.rejected, *report.conflicts)}
+        touched |= {location_id for location_id, *_ in report.set_aside}
         # An item that failed is not named in the report (its card says it will be tried again); new
         # question sets can rename a service type on every card.
         if len(touched) > FULL_REFRESH_AFTER or report.question_sets_added or report.last_error:
