@@ -5,7 +5,8 @@
 Measures: cold start of the app to its main window against a bare PySide6 window; a field edit
 committed to disk (median and p99); "no changes" for 200 locations offline; opening the store of a
 small and of a 64 MB file; one sync of 1,000 queued returns to the reference tracker on the loopback; the
-app's peak memory with 200 locations; import-csv of 100,000 rows that all repeat one location and month
+app's peak memory with 200 locations and with 2,000; a field saved in the app's form with 1 location
+and with 2,000; import-csv of 100,000 rows that all repeat one location and month
 (time and size of its report).
 ``--quick`` runs fewer repetitions and smaller batches (the sync figure is then projected to 1,000, the
 import of repeated rows to 100,000),
@@ -35,6 +36,7 @@ sys.path.insert(1, str(REPO))  # [0] is bench/ itself, for the modules beside th
 os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
 
 # The modules beside this one, and ct_desktop through them, are found through the path set just above.
+import app_edit  # noqa: E402
 import csv_bench  # noqa: E402
 import entry_keys  # noqa: E402
 import startup  # noqa: E402
@@ -67,14 +69,16 @@ class Plan:
     status_locations: int  # the care group whose status is read, with ...
     status_queued: int  # ... this many returns waiting in the outbox
     group_locations: int  # "no changes" for this many in one review
+    app_edits: int  # answers saved in the app's form, with 1 location and with ...
+    app_edit_locations: int  # ... this many (their peak memory at start is measured on the same folder)
 
 
 FULL = Plan(start_runs=5, app_locations=20, memory_runs=3, memory_locations=200, edits=500,
             no_changes_locations=200, sync_locations=100, opens=50, large_file_mb=64, csv_duplicate_rows=100_000,
-            status_locations=2000, status_queued=10_000, group_locations=2000)
+            status_locations=2000, status_queued=10_000, group_locations=2000, app_edits=200, app_edit_locations=2000)
 QUICK = Plan(start_runs=2, app_locations=20, memory_runs=1, memory_locations=200, edits=100,
              no_changes_locations=50, sync_locations=10, opens=20, large_file_mb=16, csv_duplicate_rows=5_000,
-             status_locations=200, status_queued=1000, group_locations=200)
+             status_locations=200, status_queued=1000, group_locations=200, app_edits=50, app_edit_locations=200)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -143,6 +147,16 @@ def run_all(plan: Plan, work: Path) -> dict[str, object]:
     results["status"] = step(f"status of {plan.status_locations:,} locations with {plan.status_queued:,} queued",
                              lambda: status_bench.time_status(work / "status", plan.status_locations,
                                                               plan.status_queued))
+    results["app_edits_1"] = step(f"{plan.app_edits} answers saved in the app's form, 1 location",
+                                  lambda: app_edit.time_app_edits(app_edit.seed_group(work / "app-edit-1", 1),
+                                                                  plan.app_edits))
+    group = step(f"a care group of {plan.app_edit_locations:,} locations",
+                 lambda: app_edit.seed_group(work / "app-edit-group", plan.app_edit_locations))
+    results["app_edits_group"] = step(f"{plan.app_edits} answers saved in the app's form, "
+                                      f"{plan.app_edit_locations:,} locations",
+                                      lambda: app_edit.time_app_edits(group, plan.app_edits))
+    results["memory_group"] = step(f"peak memory of the app with {plan.app_edit_locations:,} locations",
+                                   lambda: startup.peak_memory(group, 1))
     results["entry_keys"] = step("a whole care home return typed from the keyboard in the real form",
                                  lambda: entry_keys.count_entry_keys(work / "entry-keys"))
     return results

@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parents[1]
 MEASURES = {"cold_start_bare", "cold_start_qt_window", "cold_start_app", "field_edit", "no_changes",
             "store_open_ms_small", "store_open_ms_large", "sync", "peak_memory", "import_csv_duplicates",
             "entry_extra_keys_care_home", "edit_store_over_floor", "status_2000_s",
-            "no_changes_2000_s"}
+            "no_changes_2000_s", "edit_in_app_p99_ms_1", "edit_in_app_p99_ms_2000", "peak_rss_mb_2000"}
 
 
 @pytest.mark.slow

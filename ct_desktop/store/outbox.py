@@ -43,6 +43,20 @@ def list_items(db: Database, location_id: str | None = None) -> list[OutboxItem]
         return [_item(row) for row in db.query(sql + " ORDER BY o.id", params)]
 
 
+def waiting_count(db: Database) -> int:
+    """How many items wait to be sent (set-aside ones left out), counted without reading them."""
+    with reading(db):
+        return int(db.execute("SELECT count(*) FROM outbox WHERE set_aside_reason IS NULL").fetchone()[0])
+
+
+def needing_a_person(db: Database) -> list[OutboxItem]:
+    """The items set aside, and those the tracker answered with an error, in queue order: only these are read."""
+    with reading(db):
+        return [_item(row) for row in db.query(
+            _SELECT + " WHERE o.set_aside_reason IS NOT NULL OR (o.last_error <> '' AND o.tracker_answers <> 0)"
+            " ORDER BY o.id", [])]
+
+
 def next_due(db: Database, now: dt.datetime, tracker_url: str | None = None) -> list[OutboxItem]:
     """Items to send now: due, not set aside, and each the oldest such item of its return.
 

@@ -131,6 +131,23 @@ def load_history(db: Database, location_id: str, period: Period) -> list[History
         ]
 
 
+def returns_in_states(
+    db: Database, states: Iterable[ReturnState], periods: Iterable[Period]
+) -> dict[tuple[str, Period], ReturnState]:
+    """The returns of ``periods`` that are in one of ``states``, by (location id, month), from one query.
+
+    Only the few rows that match come back, however many locations there are.
+    """
+    wanted_states, wanted_periods = [state.value for state in states], sorted({str(p) for p in periods})
+    if not wanted_states or not wanted_periods:
+        return {}
+    sql = (f"SELECT location_id, period, state FROM returns WHERE period IN ({', '.join('?' * len(wanted_periods))})"
+           f" AND state IN ({', '.join('?' * len(wanted_states))})")
+    with reading(db):
+        rows = db.execute(sql, [*wanted_periods, *wanted_states]).fetchall()
+    return {(location_id, Period.parse(period)): ReturnState(state) for location_id, period, state in rows}
+
+
 def last_editor(db: Database, location_id: str, period: Period) -> str | None:
     """Who made the latest field edit of a return; None when nobody has edited it."""
     with reading(db):

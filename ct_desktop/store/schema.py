@@ -27,6 +27,8 @@ Later migrations:
   _closures_and_send_attempts   closures (a location temporarily closed from a day, to a day or for now:
                 who recorded it and when) and send_attempts (each attempt to send a submission: when it
                 began and ended and its outcome; kept after the submission leaves the outbox, as evidence)
+  _returns_by_state   an index of the returns by (state, period): the returns handed back, without reading
+                every location's
 """
 
 from __future__ import annotations
@@ -180,10 +182,17 @@ def _closures_and_send_attempts(db: Database) -> None:
     db["send_attempts"].create_index(["submission_id", "id"])
 
 
+def _returns_by_state(db: Database) -> None:
+    # The returns handed back (refused, in conflict) of a month or two are found through the index, as
+    # the few rows they are: the status bar asks after every saved answer, whatever the size of the group.
+    db.execute("CREATE INDEX idx_returns_state_period ON returns (state, period)")
+
+
 # Append only. The position in the list is the version the migration brings the file to, minus one.
 MIGRATIONS: list[Callable[[Database], None]] = [_v1_initial, _outbox_tracker_answers_and_tracker,
                                                 _returns_seen_question_set, _outbox_by_return,
-                                                _question_sets_from_tracker, _closures_and_send_attempts]
+                                                _question_sets_from_tracker, _closures_and_send_attempts,
+                                                _returns_by_state]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

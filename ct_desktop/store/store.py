@@ -265,6 +265,14 @@ class Store:
         return returns.load_return(self._db, location_id, period)
 
     @_translated
+    def returns_in_states(
+        self, states: Iterable[ReturnState], periods: Iterable[Period]
+    ) -> dict[tuple[str, Period], ReturnState]:
+        """The returns of these months in one of these states (rejected, say), by (location id, month), in one
+        query that brings back only those: cheaper than return_states() of every location."""
+        return returns.returns_in_states(self._db, states, periods)
+
+    @_translated
     def return_states(self, keys: Iterable[tuple[str, Period]]) -> dict[tuple[str, Period], ReturnState]:
         """The state of each of these returns (location id, month) that has been started, read in one query.
 
@@ -405,6 +413,16 @@ class Store:
         return lifecycle.check_no_changes(self._db, location, period, self.form_for(location, period))
 
     # Outbox (for the sync engine) ----------------------------------------------------------------
+
+    @_translated
+    def outbox_waiting_count(self) -> int:
+        """How many outbox items wait to be sent (set-aside ones left out), without reading them."""
+        return outbox.waiting_count(self._db)
+
+    @_translated
+    def outbox_needing_a_person(self) -> list[OutboxItem]:
+        """The outbox items set aside or answered with an error by the tracker, in queue order."""
+        return outbox.needing_a_person(self._db)
 
     @_translated
     def outbox_items(self, location_id: str | None = None) -> list[OutboxItem]:

@@ -2,11 +2,20 @@
 
 Reads are short store calls on the GUI thread (a handful of rows per location). "No changes" goes
 through NoChangesDialog, which lets the store decide and shows its refusal in words.
+
+Only what changed is read again: a saved answer, a queued or dismissed return, a sync run's outcome
+mark the cards of their locations, and those cards alone are read again once the event loop is free
+(after the edit is committed, never inside the keystroke that saved it). Every card is read again on
+start, when the month shown changes, when locations are added, and after a sync run that touched
+many returns or brought new question sets.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
     QFrame,
@@ -31,7 +40,13 @@ from ct_desktop.ui.no_changes_dialog import NoChangesDialog, no_base_text
 from ct_desktop.ui.presentation import month_of, state_key, window_is_urgent, window_text
 from ct_desktop.ui.theme import ERROR_TONE, BoxedLabel, error_label, muted, show_message
 
+if TYPE_CHECKING:
+    from ct_desktop.sync.report import SyncReport
+
 WINDOW_TONE = "blue"  # the collection window, when not urgent
+# A sync run that touched more locations than this reads every card again, in one pass, rather than
+# card by card.
+FULL_REFRESH_AFTER = 50
 
 
 def read_status(context: AppContext, location: Location, period: Period) -> LocationStatus:
@@ -108,10 +123,15 @@ class HomeView(QWidget):
         self._cards_layout.setSpacing(10)
         self._cards_layout.setContentsMargins(2, 2, 2, 2)
         self._empty = self._empty_state()
+        self._stale: set[str] = set()  # locations whose card is read again once the event loop is free
+        self._stale_timer = QTimer(self)
+        self._stale_timer.setSingleShot(True)
+        self._stale_timer.setInterval(0)
+        self._stale_timer.timeout.connect(self.refresh_stale)
         self._build()
         context.events.return_changed.connect(self._on_return_changed)
         context.events.locations_changed.connect(self.refresh)
-        context.events.sync_finished.connect(lambda _report: self.refresh())
+        context.events.sync_finished.connect(self._on_sync_finished)
         self.refresh()
 
     @property
@@ -155,6 +175,8 @@ class HomeView(QWidget):
 
     def refresh(self) -> None:
         """Re-read every location's state for the month shown (short reads)."""
+        self._stale.clear()
+        self._stale_timer.stop()
         self._show_window()
         try:
             locations = self._context.store.locations()
@@ -169,6 +191,31 @@ class HomeView(QWidget):
             self.cards[status.location.id].update_status(status)
         if self.selected_id not in self.cards:
             self.select(next(iter(self.cards), None))
+
+    def mark_stale(self, location_ids: Iterable[str]) -> None:
+        """Read these locations' cards again once the event loop is free (many marks, one read each)."""
+        self._stale.update(location_ids)
+        if self._stale:
+            self._stale_timer.start()
+
+    def refresh_stale(self) -> None:
+        """Read again the cards of the locations marked as changed, and nothing else."""
+        stale, self._stale = self._stale, set()
+        self._stale_timer.stop()
+        if any(location_id not in self.cards for location_id in stale):
+            self.refresh()  # a location without a card yet: the list itself changed
+            return
+        try:
+            for location_id in sorted(stale):
+                card = self.cards[location_id]
+                location = card.status.location if card.status else self._context.store.location(location_id)
+                card.update_status(read_status(self._context, location, self.period))
+        except StoreError as exc:
+            show_message(self.message, f"Cannot read the saved returns: {exc}")
+
+    def show_window(self) -> None:
+        """Say the collection window again (its days left follow the clock)."""
+        self._show_window()
 
     def _show_window(self) -> None:
         moment = self._context.clock()
@@ -286,6 +333,7 @@ class HomeView(QWidget):
             card.set_notice(f"Not sent again: {exc}.")
             return
         self._context.events.return_changed.emit(location_id, str(item.period))  # the sync sends it soon
+        self.refresh_stale()  # a click, not a keystroke: the card says its new state with the notice
         card.set_notice(f"{item.period.label} goes again with the next send.", ok=True)
 
     def ask_to_dismiss(self, location_id: str) -> None:
@@ -316,6 +364,7 @@ class HomeView(QWidget):
                 card.set_notice(f"Not dismissed: {exc}.")
             return
         self._context.events.return_changed.emit(location_id, str(item.period))
+        self.refresh_stale()  # a click, not a keystroke: the card says its new state with the notice
         card = self.cards.get(location_id)  # the refresh keeps the card
         if card is not None:
             card.set_notice(f"{item.period.label} dismissed: not sent; it is a {draft.state} again, to change and "
@@ -329,6 +378,7 @@ class HomeView(QWidget):
         return card, this_months_item(card.status)
 
     def _queued(self, location_id: str) -> None:
+        self.refresh_stale()
         card = self.cards.get(location_id)
         if card is not None:
             card.set_notice(f"Queued {self.period.label} as unchanged, reviewed by {self._context.person}.", ok=True)
@@ -348,6 +398,18 @@ class HomeView(QWidget):
             card.set_notice(None)
         self.refresh()
 
-    def _on_return_changed(self, _location_id: str, period: str) -> None:
+    def _on_return_changed(self, location_id: str, period: str) -> None:
         if period == str(self.period):
+            self.mark_stale([location_id])
+
+    def _on_sync_finished(self, report: SyncReport) -> None:
+        touched = {location_id for location_id, *_ in report.accepted} | {location_id for location_id, _ in
+                                                                          (*report.rejected, *report.conflicts)}
+        touched |= {location_id for location_id, *_ in report.set_aside}
+        # An item that failed is not named in the report (its card says it will be tried again); new
+        # question sets can rename a service type on every card.
+        if len(touched) > FULL_REFRESH_AFTER or report.question_sets_added or report.last_error:
             self.refresh()
+        else:  # no keystroke waits on a sync run's outcome: its cards say it at once
+            self.mark_stale(touched)
+            self.refresh_stale()

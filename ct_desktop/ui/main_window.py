@@ -212,13 +212,15 @@ class MainWindow(QMainWindow):
     def show_home(self, *, refresh: bool = True) -> None:
         """Back to all locations (Esc, Alt+Left); an open form saves what was typed as it hides.
 
-        ``refresh`` re-reads every location; only the window's own start, just after HomeView read
-        them, leaves it out.
+        ``refresh`` reads again the cards of the locations changed since (their returns' changes were
+        announced) and says the collection window again; only the window's own start, just after
+        HomeView read every location, leaves it out.
         """
         self.stack.setCurrentWidget(self.home)
-        self._drop_page()
+        self._drop_page()  # hiding the form saved what was typed: its card is marked as changed
         if refresh:
-            self.home.refresh()
+            self.home.refresh_stale()
+            self.home.show_window()
         self.set_title()
         card = self.home.cards.get(self.home.selected_id or "")
         (card or self.home).setFocus()

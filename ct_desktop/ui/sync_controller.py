@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from ct_desktop.models import OutboxItem
+from ct_desktop.models import OutboxItem, ReturnState
 from ct_desktop.period import Period
 from ct_desktop.store import StoreError
 from ct_desktop.sync.report import SyncReport
@@ -118,6 +118,12 @@ class SyncController(QObject):
         self.network_watch = QTimer(self)
         self.network_watch.setSingleShot(True)
         self.network_watch.timeout.connect(self._watch_network)
+        # Saved answers come one a keystroke: the outbox is counted again once the event loop is free,
+        # once for all of them, not inside the keystroke's save.
+        self.recount = QTimer(self)
+        self.recount.setSingleShot(True)
+        self.recount.setInterval(0)
+        self.recount.timeout.connect(self._recount_after_changes)
         self.progress.connect(self._on_progress)
         context.events.settings_changed.connect(self._settings_changed)
         context.events.return_changed.connect(self._return_changed)
@@ -136,7 +142,7 @@ class SyncController(QObject):
     def stop(self) -> None:
         """Stop every timer; results still arriving are ignored (the window is closing)."""
         self._closed = True
-        for timer in (self.interval, self.soon, self.retry, self.network_watch):
+        for timer in (self.interval, self.soon, self.retry, self.network_watch, self.recount):
             timer.stop()
 
     def send_now(self) -> None:
@@ -187,6 +193,10 @@ class SyncController(QObject):
             self.soon.start(0)
 
     def _return_changed(self, _location_id: str, _period: str) -> None:
+        if not self._closed:
+            self.recount.start()
+
+    def _recount_after_changes(self) -> None:
         if self._closed:
             return
         self.refresh()
@@ -275,10 +285,9 @@ class SyncController(QObject):
         if self._closed:
             return
         if recount:
-            try:
-                items = self._context.store.outbox_items()
-                changes.setdefault("queued", sum(1 for item in items if not item.set_aside_reason))
-                changes.setdefault("problems", tuple(self._problems(items)))
+            try:  # counted and picked out in the store: the few items that need a person are read
+                changes.setdefault("queued", self._context.store.outbox_waiting_count())
+                changes.setdefault("problems", tuple(self._problems(self._context.store.outbox_needing_a_person())))
             except StoreError as exc:
                 changes.setdefault("detail", str(exc))
         self.status = dataclasses.replace(self.status, **changes)
@@ -292,12 +301,14 @@ class SyncController(QObject):
             elif item.last_error and item.tracker_answers:  # failures to reach it: waiting to send, no problem
                 found.append(Problem("error", item.location_id, item.period, item.last_error))
         # Returns handed back by the tracker: those seen in this session's reports, and any of this
-        # month and last month (a refusal from before the app was restarted).
+        # month and last month (a refusal from before the app was restarted). Asked of the store as the
+        # few handed back, not as every location's state.
         this_month = month_of(self._context.clock())
-        candidates = set(self._handed_back)
-        for location in self._context.store.locations():
-            candidates.update({(location.id, this_month), (location.id, this_month.previous())})
-        states = self._context.store.return_states(candidates)  # one query, not a full return each
+        store = self._context.store
+        states = store.return_states(self._handed_back)
+        states.update(store.returns_in_states([ReturnState(state) for state in HANDED_BACK],
+                                              [this_month, this_month.previous()]))
+        candidates = set(self._handed_back) | set(states)
         for location_id, period in sorted(candidates, key=lambda key: (key[0], str(key[1]))):
             state = str(states.get((location_id, period), ""))
             if state not in HANDED_BACK:

@@ -225,9 +225,29 @@ def test_a_database_from_before_the_records_has_no_closure_and_no_attempt_logged
         assert store.closures("1-202") == [] and store.send_attempts("1-202", Period(2026, 7)) == []
 
 
+# The version that indexes the returns by state and month: the same rows; the index is what it adds.
+RETURNS_BY_STATE = schema.MIGRATIONS.index(schema._returns_by_state) + 1
+DATA_AT_VERSION[RETURNS_BY_STATE] = DATA_AT_VERSION[RECORDS]
+
+
+def check_data_of_returns_by_state(store) -> None:
+    check_data_of_records(store)
+    indexes = {row["name"] for row in store._db.query("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert "idx_returns_state_period" in indexes
+
+
+def test_the_returns_handed_back_are_found_through_the_index_not_by_reading_every_return(isolated_data_dir):
+    with open_store(isolated_data_dir) as store:
+        plans = [" ".join(str(part) for part in row.values()) for row in store._db.query(
+            "EXPLAIN QUERY PLAN SELECT location_id FROM returns WHERE period IN (?, ?) AND state IN (?, ?)",
+            ["2026-09", "2026-08", "rejected", "conflict"])]
+    assert any("idx_returns_state_period" in plan for plan in plans), plans
+
+
 CHECKS = {1: check_data_of_version_1, TRACKER_BOUND: check_data_of_tracker_bound,
           SEEN_QUESTIONS: check_data_of_seen_questions, OUTBOX_BY_RETURN: check_data_of_outbox_by_return,
-          QUESTION_SETS: check_data_of_question_sets, RECORDS: check_data_of_records}
+          QUESTION_SETS: check_data_of_question_sets, RECORDS: check_data_of_records,
+          RETURNS_BY_STATE: check_data_of_returns_by_state}
 
 
 def test_every_migration_is_listed_with_its_data_and_checks():
