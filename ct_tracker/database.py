@@ -1,9 +1,16 @@
 """The tracker's SQLite database: providers, their locations, every accepted revision and the question sets
 published to it. The only SQL.
 
-One short-lived connection per operation, so that the server's worker threads never share one.
-Writes run in ``BEGIN IMMEDIATE`` transactions (the write lock is taken before anything is read), in
-WAL mode with ``synchronous=FULL``: an accepted revision is something a provider relies on, so it
+Connections are opened once and kept, in a small pool: each operation takes one for itself and gives
+it back when done, so two threads never use one connection at once, and the server's worker threads
+reuse the same few instead of opening (and, for the last one to close, checkpointing) one per
+operation. A pool rather than one per thread: the server's threadpool stops idle threads and starts
+new ones, and a connection tied to a stopped thread could only be left to the garbage collector.
+``close()`` checkpoints the WAL and closes them all (the server does on shutdown); in between, SQLite's
+own automatic checkpoint keeps the WAL short.
+
+Writes run in short ``BEGIN IMMEDIATE`` transactions (the write lock is taken before anything is read),
+in WAL mode with ``synchronous=FULL``: an accepted revision is something a provider relies on, so it
 must survive a power cut once the receipt has been sent.
 
 The file holds every provider's returns and token hashes, so it is readable by its owner only (0600),
@@ -15,8 +22,9 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +33,10 @@ from ct_tracker.submission import AcceptedRevision, Submission, make_receipt
 
 SCHEMA_VERSION = 2  # 2: question_sets
 PRIVATE = 0o600
+# Idle connections kept for reuse: more than the server's worker threads (40), so that under load each
+# operation finds one open; any beyond are closed when given back.
+IDLE_CONNECTIONS_MAX = 48
+BUSY_TIMEOUT_S = 30
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS providers (
@@ -140,15 +152,44 @@ class TrackerDatabase:
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
+        self._idle: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self._closed = False
+        self._write_lock = threading.Lock()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             _make_private(self.path)
             with self._connection() as conn:
-                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA journal_mode=WAL")  # kept in the file: set once, for every connection
                 with _transaction(conn):
                     self._create_schema(conn)
         except (OSError, sqlite3.Error) as exc:
+            self.close()
             raise TrackerDatabaseError(f"cannot use the database {self.path}: {exc}") from exc
+
+    def __enter__(self) -> TrackerDatabase:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Checkpoint the WAL into the database and close every connection; the database is not used after.
+
+        Call it once the server has stopped: a connection in use by an operation still running is closed
+        by that operation when it gives it back.
+        """
+        with self._lock:
+            self._closed = True
+            idle, self._idle = self._idle, []
+        try:
+            if idle:
+                idle[0].execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error:
+            pass  # another process holds the database: its last connection to close checkpoints it
+        finally:
+            for conn in idle:
+                conn.close()
 
     def _create_schema(self, conn: sqlite3.Connection) -> None:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -163,13 +204,53 @@ class TrackerDatabase:
 
     @contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
+        """A connection for this operation alone, given back to the pool when it ends."""
+        conn = self._take()
+        try:
+            yield conn
+        finally:
+            self._give_back(conn)
+
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """A connection inside a write transaction, committed when the block ends, rolled back if it raises.
+
+        This process's writers wait their turn on a lock, in the order they come, where SQLite's busy handler
+        would have each one sleep and retry (up to 100 ms at a time, so that under load some waited seconds
+        while later ones went first); the busy timeout is still there for a writer in another process.
+        """
+        with self._write_lock, self._connection() as conn, _transaction(conn):
+            yield conn
+
+    def _take(self) -> sqlite3.Connection:
+        with self._lock:
+            if self._closed:
+                raise TrackerDatabaseError(f"the database {self.path} is closed")
+            if self._idle:
+                return self._idle.pop()  # the most recently used: its cache is the warmest
+        return self._open()
+
+    def _give_back(self, conn: sqlite3.Connection) -> None:
+        # One left inside a transaction (a ROLLBACK that failed) is never handed to another operation.
+        if not conn.in_transaction:
+            with self._lock:
+                if not self._closed and len(self._idle) < IDLE_CONNECTIONS_MAX:
+                    self._idle.append(conn)
+                    return
+        conn.close()
+
+    def _open(self) -> sqlite3.Connection:
         # isolation_level=None: transactions are begun explicitly, so BEGIN IMMEDIATE means what it says.
-        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        with closing(conn):
+        # check_same_thread=False: the pool passes a connection from thread to thread, never to two at once.
+        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
+        try:
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA synchronous = FULL")
-            yield conn
+        except sqlite3.Error:
+            conn.close()
+            raise
+        return conn
 
     # -- providers and locations -------------------------------------------------------------
 
@@ -179,7 +260,7 @@ class TrackerDatabase:
 
         Raises RegistrationRefused when the name is taken or a location belongs to another provider.
         """
-        with self._connection() as conn, _transaction(conn):
+        with self._writing() as conn:
             if conn.execute("SELECT 1 FROM providers WHERE name = ?", (name,)).fetchone():
                 raise RegistrationRefused(f"a provider named '{name}' already exists")
             for location in locations:
@@ -244,7 +325,7 @@ class TrackerDatabase:
             return self._accept_once(submission, digest, accepted_at)
 
     def _accept_once(self, submission: Submission, digest: str, accepted_at: str) -> Acceptance:
-        with self._connection() as conn, _transaction(conn):
+        with self._writing() as conn:
             stored = self._stored_submission(conn, submission.submission_id)
             if stored is not None:
                 return Acceptance(REPLAYED if stored.content_sha256 == digest else REUSED, stored)
@@ -310,7 +391,7 @@ class TrackerDatabase:
         DIFFERENT_CONTENT (with the stored one) when the version holds other content. A version is
         never changed once published: the UNIQUE constraint is what guarantees it.
         """
-        with self._connection() as conn, _transaction(conn):
+        with self._writing() as conn:
             stored = self._question_set(conn, question_set.service_type, question_set.version)
             if stored is not None:
                 same = stored.content_sha256 == question_set.content_sha256
