@@ -147,6 +147,18 @@ class Acceptance:
     revision: AcceptedRevision | None
 
 
+@dataclass
+class _Pending:
+    """A submission waiting for its write transaction, and once ``done``, what became of it."""
+
+    submission: Submission
+    digest: str
+    accepted_at: str
+    done: bool = False
+    acceptance: Acceptance | None = None
+    error: BaseException | None = None
+
+
 class TrackerDatabase:
     """The tracker's data in one SQLite file; created with its schema on first use."""
 
@@ -156,6 +168,8 @@ class TrackerDatabase:
         self._lock = threading.Lock()
         self._closed = False
         self._write_lock = threading.Lock()
+        self._queue: list[_Pending] = []  # submissions waiting for the next write transaction
+        self._queue_lock = threading.Lock()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             _make_private(self.path)
@@ -317,33 +331,74 @@ class TrackerDatabase:
         (CONFLICT), then insert (CREATED). The UNIQUE constraints are what guarantee one revision
         per submission id and per number; should an insert still meet one (a writer that did not
         take the write lock first), the answer is read again from what is now stored.
-        """
-        digest = submission.content_sha256()
-        try:
-            return self._accept_once(submission, digest, accepted_at)
-        except sqlite3.IntegrityError:
-            return self._accept_once(submission, digest, accepted_at)
 
-    def _accept_once(self, submission: Submission, digest: str, accepted_at: str) -> Acceptance:
-        with self._writing() as conn:
-            stored = self._stored_submission(conn, submission.submission_id)
-            if stored is not None:
-                return Acceptance(REPLAYED if stored.content_sha256 == digest else REUSED, stored)
-            latest = self._latest(conn, submission.location_id, submission.period)
-            if submission.base_revision != (latest.revision if latest else None):
-                return Acceptance(CONFLICT, latest)
-            revision = latest.revision + 1 if latest else 1
-            conn.execute(
-                "INSERT INTO revisions (location_id, period, revision, submission_id, content_sha256, "
-                "base_revision, values_json, not_known_json, no_changes, reviewed_by, reviewed_at, form_version, "
-                "accepted_at, receipt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (submission.location_id, submission.period, revision, submission.submission_id, digest,
-                 submission.base_revision, json.dumps(submission.values), json.dumps(submission.not_known),
-                 int(submission.no_changes), submission.reviewed_by, submission.reviewed_at,
-                 submission.form_version, accepted_at,
-                 make_receipt(submission.location_id, submission.period, revision, digest)),
-            )
-            return Acceptance(CREATED, self._stored_submission(conn, submission.submission_id))
+        Submissions that arrive while another is being committed are committed together, each in a
+        savepoint of its own (group commit): one wait for the disk for all of them instead of one each,
+        each answered only once the transaction holding it is committed.
+        """
+        pending = _Pending(submission, submission.content_sha256(), accepted_at)
+        with self._queue_lock:
+            self._queue.append(pending)
+        with self._write_lock:
+            if not pending.done:  # still queued: this thread commits it, and all queued with it
+                with self._queue_lock:
+                    batch, self._queue = self._queue, []
+                self._accept_batch(batch)
+        if pending.error is not None:
+            raise pending.error
+        assert pending.acceptance is not None
+        return pending.acceptance
+
+    def _accept_batch(self, batch: list[_Pending]) -> None:
+        # Called with the write lock held. Outcomes are handed over only once COMMIT has returned.
+        outcomes: list[tuple[Acceptance | None, BaseException | None]] = []
+        try:
+            with self._connection() as conn, _transaction(conn):
+                for pending in batch:
+                    try:
+                        outcomes.append((self._accept_in_savepoint(conn, pending), None))
+                    except Exception as exc:  # this submission's alone: the others are still committed
+                        outcomes.append((None, exc))
+        except BaseException as exc:  # nothing of the batch was committed: each caller is told why
+            outcomes = [(None, exc)] * len(batch)
+        for pending, (acceptance, error) in zip(batch, outcomes, strict=True):
+            pending.acceptance, pending.error, pending.done = acceptance, error, True
+
+    def _accept_in_savepoint(self, conn: sqlite3.Connection, pending: _Pending) -> Acceptance:
+        for attempt in (1, 2):
+            conn.execute("SAVEPOINT submission")
+            try:
+                acceptance = self._accept_once(conn, pending.submission, pending.digest, pending.accepted_at)
+            except BaseException as exc:
+                conn.execute("ROLLBACK TO submission")
+                conn.execute("RELEASE submission")
+                if attempt == 1 and isinstance(exc, sqlite3.IntegrityError):
+                    continue  # what another writer stored is read again, in this same transaction
+                raise
+            conn.execute("RELEASE submission")
+            return acceptance
+        raise AssertionError("unreachable")
+
+    def _accept_once(self, conn: sqlite3.Connection, submission: Submission, digest: str,
+                     accepted_at: str) -> Acceptance:
+        stored = self._stored_submission(conn, submission.submission_id)
+        if stored is not None:
+            return Acceptance(REPLAYED if stored.content_sha256 == digest else REUSED, stored)
+        latest = self._latest(conn, submission.location_id, submission.period)
+        if submission.base_revision != (latest.revision if latest else None):
+            return Acceptance(CONFLICT, latest)
+        revision = latest.revision + 1 if latest else 1
+        conn.execute(
+            "INSERT INTO revisions (location_id, period, revision, submission_id, content_sha256, "
+            "base_revision, values_json, not_known_json, no_changes, reviewed_by, reviewed_at, form_version, "
+            "accepted_at, receipt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (submission.location_id, submission.period, revision, submission.submission_id, digest,
+             submission.base_revision, json.dumps(submission.values), json.dumps(submission.not_known),
+             int(submission.no_changes), submission.reviewed_by, submission.reviewed_at,
+             submission.form_version, accepted_at,
+             make_receipt(submission.location_id, submission.period, revision, digest)),
+        )
+        return Acceptance(CREATED, self._stored_submission(conn, submission.submission_id))
 
     def find_submission(self, submission_id: str) -> AcceptedRevision | None:
         """The revision a submission id became, or None."""
