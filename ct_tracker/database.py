@@ -84,6 +84,9 @@ CREATE TABLE IF NOT EXISTS question_sets (
 );
 """
 
+# Providers and locations kept in memory, each kind, before the memory is started afresh.
+REMEMBERED_MAX = 100_000
+
 # What publish_question_set() decided.
 PUBLISHED = "published"
 ALREADY_PUBLISHED = "already_published"
@@ -170,6 +173,10 @@ class TrackerDatabase:
         self._write_lock = threading.Lock()
         self._queue: list[_Pending] = []  # submissions waiting for the next write transaction
         self._queue_lock = threading.Lock()
+        # Providers and locations found, by token digest and by id, read on every request: neither is ever
+        # changed or removed once added, so what was found stays true (what was not found is not kept).
+        self._known_providers: dict[str, Provider] = {}
+        self._known_locations: dict[str, TrackedLocation] = {}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             _make_private(self.path)
@@ -304,10 +311,16 @@ class TrackerDatabase:
 
     def provider_by_token(self, token_sha256: str) -> Provider | None:
         """The provider holding the token with this digest, or None."""
-        with self._connection() as conn:
-            row = conn.execute("SELECT id, name, token_sha256 FROM providers WHERE token_sha256 = ?",
-                               (token_sha256,)).fetchone()
-        return Provider(row["id"], row["name"], row["token_sha256"]) if row else None
+        provider = self._known_providers.get(token_sha256)
+        if provider is None:
+            with self._connection() as conn:
+                row = conn.execute("SELECT id, name, token_sha256 FROM providers WHERE token_sha256 = ?",
+                                   (token_sha256,)).fetchone()
+            if row is None:
+                return None  # not remembered: a provider added later (by add-provider) is found at once
+            provider = _remembered(self._known_providers, token_sha256,
+                                   Provider(row["id"], row["name"], row["token_sha256"]))
+        return provider
 
     def locations_of(self, provider_id: int) -> list[TrackedLocation]:
         """A provider's locations, by id."""
@@ -317,9 +330,14 @@ class TrackerDatabase:
 
     def location(self, location_id: str) -> TrackedLocation | None:
         """A location of any provider, or None."""
-        with self._connection() as conn:
-            row = conn.execute("SELECT * FROM locations WHERE id = ?", (location_id,)).fetchone()
-        return _location(row) if row else None
+        location = self._known_locations.get(location_id)
+        if location is None:
+            with self._connection() as conn:
+                row = conn.execute("SELECT * FROM locations WHERE id = ?", (location_id,)).fetchone()
+            if row is None:
+                return None
+            location = _remembered(self._known_locations, location_id, _location(row))
+        return location
 
     # -- returns -----------------------------------------------------------------------------
 
@@ -486,6 +504,14 @@ class TrackerDatabase:
             "SELECT * FROM revisions WHERE location_id = ? AND period = ? ORDER BY revision DESC LIMIT 1",
             (location_id, period)).fetchone()
         return _revision(row) if row else None
+
+
+def _remembered(memory: dict[str, Any], key: str, value: Any) -> Any:
+    # A plain dict is safe across threads for these single operations; the worst a race does is read twice.
+    if len(memory) >= REMEMBERED_MAX:
+        memory.clear()
+    memory[key] = value
+    return value
 
 
 def _make_private(path: Path) -> None:

@@ -14,8 +14,9 @@ import requests
 from sample_returns import care_home_values
 from tracker_server import API, running_tracker, submission_body
 
+from ct_tracker.access import token_digest
 from ct_tracker.app import create_app
-from ct_tracker.database import TrackerDatabase, TrackerDatabaseError
+from ct_tracker.database import TrackedLocation, TrackerDatabase, TrackerDatabaseError
 
 THREADS = 8
 OPERATIONS = 400
@@ -106,3 +107,17 @@ def test_the_app_closes_its_database_when_the_server_shuts_it_down(db_path, toke
     asyncio.run(start_and_stop())
     with pytest.raises(TrackerDatabaseError, match="closed"):
         app.state.tracker.database.provider_count()
+
+
+def test_a_provider_added_while_the_tracker_runs_is_found_at_once(db_path, token):
+    serving = TrackerDatabase(db_path)
+    digest = token_digest("a token not yet given to anyone, long enough to be one")
+    assert serving.provider_by_token(digest) is None and serving.location("2-201") is None
+    with TrackerDatabase(db_path) as other:  # as `ct-tracker add-provider` beside the server
+        other.add_provider("Oak Care", [TrackedLocation("2-201", "Oak House", "care_home")], digest,
+                           "2026-09-10T08:00:00+00:00")
+    provider = serving.provider_by_token(digest)
+    assert provider is not None and provider.name == "Oak Care"
+    location = serving.location("2-201")
+    assert location is not None and location.provider_id == provider.id
+    serving.close()
