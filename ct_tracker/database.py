@@ -172,7 +172,8 @@ class TrackerDatabase:
         self._closed = False
         self._write_lock = threading.Lock()
         self._queue: list[_Pending] = []  # submissions waiting for the next write transaction
-        self._queue_lock = threading.Lock()
+        self._queue_changed = threading.Condition()
+        self._committing = False  # a batch is being written (by the thread that took it from the queue)
         # Providers and locations found, by token digest and by id, read on every request: neither is ever
         # changed or removed once added, so what was found stays true (what was not found is not kept).
         self._known_providers: dict[str, Provider] = {}
@@ -355,13 +356,23 @@ class TrackerDatabase:
         each answered only once the transaction holding it is committed.
         """
         pending = _Pending(submission, submission.content_sha256(), accepted_at)
-        with self._queue_lock:
+        with self._queue_changed:
             self._queue.append(pending)
-        with self._write_lock:
-            if not pending.done:  # still queued: this thread commits it, and all queued with it
-                with self._queue_lock:
-                    batch, self._queue = self._queue, []
-                self._accept_batch(batch)
+            # Wait until a batch holding this one is committed, or until no batch is being written: then
+            # this thread writes the next one, with everything queued meanwhile.
+            while not pending.done and self._committing:
+                self._queue_changed.wait()
+            batch: list[_Pending] = []
+            if not pending.done:
+                batch, self._queue, self._committing = self._queue, [], True
+        if batch:
+            try:
+                with self._write_lock:
+                    self._accept_batch(batch)
+            finally:
+                with self._queue_changed:
+                    self._committing = False
+                    self._queue_changed.notify_all()  # those just committed, and the next to write
         if pending.error is not None:
             raise pending.error
         assert pending.acceptance is not None
