@@ -11,7 +11,10 @@ own automatic checkpoint keeps the WAL short.
 
 Writes run in short ``BEGIN IMMEDIATE`` transactions (the write lock is taken before anything is read),
 in WAL mode with ``synchronous=FULL``: an accepted revision is something a provider relies on, so it
-must survive a power cut once the receipt has been sent.
+must survive a power cut once the receipt has been sent. This process's writers take turns on a lock
+of their own before SQLite's; submissions that arrive while one batch is being committed are committed
+together in the next, each in a savepoint of its own (see accept()), so that many providers sending at
+once wait for the disk once per batch rather than once each.
 
 The file holds every provider's returns and token hashes, so it is readable by its owner only (0600),
 and so are SQLite's -wal and -shm files beside it, which SQLite creates with the database's permissions.
@@ -237,9 +240,9 @@ class TrackerDatabase:
     def _writing(self) -> Iterator[sqlite3.Connection]:
         """A connection inside a write transaction, committed when the block ends, rolled back if it raises.
 
-        This process's writers wait their turn on a lock, in the order they come, where SQLite's busy handler
-        would have each one sleep and retry (up to 100 ms at a time, so that under load some waited seconds
-        while later ones went first); the busy timeout is still there for a writer in another process.
+        This process's writers wait their turn on a lock, woken as soon as it is free, where SQLite's busy
+        handler would have each one sleep and retry (up to 100 ms at a time, so that under load some waited
+        seconds while later ones went first); the busy timeout is still there for a writer in another process.
         """
         with self._write_lock, self._connection() as conn, _transaction(conn):
             yield conn

@@ -16,7 +16,15 @@ from tracker_server import API, running_tracker, submission_body
 
 from ct_tracker.access import token_digest
 from ct_tracker.app import create_app
-from ct_tracker.database import TrackedLocation, TrackerDatabase, TrackerDatabaseError
+from ct_tracker.database import (
+    CONFLICT,
+    CREATED,
+    TrackedLocation,
+    TrackerDatabase,
+    TrackerDatabaseError,
+    _Pending,
+)
+from ct_tracker.submission import Submission
 
 THREADS = 8
 OPERATIONS = 400
@@ -121,3 +129,41 @@ def test_a_provider_added_while_the_tracker_runs_is_found_at_once(db_path, token
     location = serving.location("2-201")
     assert location is not None and location.provider_id == provider.id
     serving.close()
+
+
+def _submission(period: str, location: str = "1-101") -> Submission:
+    body = submission_body(care_home_values())
+    return Submission(location_id=location, period=period, submission_id=body["submission_id"],
+                      base_revision=None, values=body["values"], not_known=[], no_changes=False,
+                      reviewed_by="Amy Brown", reviewed_at=body["reviewed_at"], form_version="2024.06")
+
+
+def test_submissions_sent_at_once_are_each_accepted_once(db_path, token):
+    database = TrackerDatabase(db_path)
+    periods = [f"2026-{month:02d}" for month in range(1, 13)] * 2  # each return twice: one wins, one conflicts
+    barrier = threading.Barrier(len(periods))
+
+    def send(period: str) -> str:
+        submission = _submission(period)
+        barrier.wait(timeout=10)
+        return database.accept(submission, "2026-12-02T08:00:00+00:00").outcome
+
+    with ThreadPoolExecutor(max_workers=len(periods)) as threads:
+        outcomes = list(threads.map(send, periods))
+    assert sorted(outcomes) == sorted([CREATED] * 12 + [CONFLICT] * 12)
+    assert all(database.revision_count("1-101", period) == 1 for period in periods)
+    database.close()
+
+
+def test_a_submission_that_fails_in_a_batch_leaves_the_others_committed(db_path, token):
+    database = TrackerDatabase(db_path)
+    good, bad = _submission("2026-09"), _submission("2026-09", location="9-999")  # no such location
+    batch = [_Pending(good, good.content_sha256(), "2026-12-02T08:00:00+00:00"),
+             _Pending(bad, bad.content_sha256(), "2026-12-02T08:00:00+00:00")]
+    database._accept_batch(batch)
+    assert all(pending.done for pending in batch)
+    assert batch[0].acceptance is not None and batch[0].acceptance.outcome == CREATED
+    assert isinstance(batch[1].error, sqlite3.IntegrityError)  # the foreign key: the return is not stored
+    assert database.revision_count("1-101", "2026-09") == 1
+    assert database.revision_count("9-999", "2026-09") == 0
+    database.close()
