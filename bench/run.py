@@ -5,9 +5,9 @@
 Measures: cold start of the app to its main window against a bare PySide6 window; a field edit
 committed to disk (median and p99); "no changes" for 200 locations offline; opening the store of a
 small and of a 64 MB file; one sync of 1,000 queued returns to the reference tracker on the loopback; the
-app's peak memory with 200 locations and with 2,000; a field saved in the app's form with 1 location
-and with 2,000; import-csv of 100,000 rows that all repeat one location and month
-(time and size of its report).
+tracker's PUTs per second and their p99 with 50 concurrent clients; the app's peak memory with 200
+locations and with 2,000; a field saved in the app's form with 1 location and with 2,000; import-csv of
+100,000 rows that all repeat one location and month (time and size of its report).
 ``--quick`` runs fewer repetitions and smaller batches (the sync figure is then projected to 1,000, the
 import of repeated rows to 100,000),
 to check that everything still runs; the README's figures come from a full run.
@@ -43,6 +43,7 @@ import startup  # noqa: E402
 import status_bench  # noqa: E402
 import store_bench  # noqa: E402
 import sync_bench  # noqa: E402
+import tracker_load  # noqa: E402
 from report import table, write_json  # noqa: E402
 from seed import seed_app_folder  # noqa: E402
 from targets import build_measures  # noqa: E402
@@ -71,14 +72,18 @@ class Plan:
     group_locations: int  # "no changes" for this many in one review
     app_edits: int  # answers saved in the app's form, with 1 location and with ...
     app_edit_locations: int  # ... this many (their peak memory at start is measured on the same folder)
+    load_clients: int  # concurrent clients sending to the tracker, each ...
+    load_puts: int  # ... this many timed PUTs (after one warm-up PUT each)
 
 
 FULL = Plan(start_runs=5, app_locations=20, memory_runs=3, memory_locations=200, edits=500,
             no_changes_locations=200, sync_locations=100, opens=50, large_file_mb=64, csv_duplicate_rows=100_000,
-            status_locations=2000, status_queued=10_000, group_locations=2000, app_edits=200, app_edit_locations=2000)
+            status_locations=2000, status_queued=10_000, group_locations=2000, app_edits=200, app_edit_locations=2000,
+            load_clients=50, load_puts=40)
 QUICK = Plan(start_runs=2, app_locations=20, memory_runs=1, memory_locations=200, edits=100,
              no_changes_locations=50, sync_locations=10, opens=20, large_file_mb=16, csv_duplicate_rows=5_000,
-             status_locations=200, status_queued=1000, group_locations=200, app_edits=50, app_edit_locations=200)
+             status_locations=200, status_queued=1000, group_locations=200, app_edits=50, app_edit_locations=200,
+             load_clients=50, load_puts=4)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -141,6 +146,10 @@ def run_all(plan: Plan, work: Path) -> dict[str, object]:
                                                                        plan.opens))
     results["sync"] = step(f"sync of {plan.sync_locations * len(sync_bench.PERIODS)} returns",
                            lambda: sync_bench.time_sync(work / "sync", plan.sync_locations))
+    results["tracker_load"] = step(f"{plan.load_clients} clients sending {plan.load_clients * plan.load_puts:,} "
+                                   "returns to the tracker at once",
+                                   lambda: tracker_load.time_tracker_load(work / "tracker-load", plan.load_clients,
+                                                                          plan.load_puts))
     results["csv_duplicates"] = step(f"import-csv of {plan.csv_duplicate_rows:,} repeated rows",
                                      lambda: csv_bench.time_import_duplicates(work / "csv",
                                                                               plan.csv_duplicate_rows))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -34,6 +35,13 @@ and `current` on a 409 `revision_conflict`. For development, training and tests:
 """
 
 
+@contextlib.asynccontextmanager
+async def _database_closed_on_shutdown(app: FastAPI) -> AsyncIterator[None]:
+    # Once the server has stopped taking requests: the WAL checkpointed, every connection closed.
+    yield
+    app.state.tracker.database.close()
+
+
 def create_app(db_path: str | Path, *, rate_limit: tuple[int, float] | None = None,
                clock: Callable[[], dt.datetime] | None = None, catalogue: FormCatalogue | None = None,
                maintenance: int | None = None, body_limit: int = MAX_BODY_BYTES,
@@ -48,6 +56,8 @@ def create_app(db_path: str | Path, *, rate_limit: tuple[int, float] | None = No
     ``body_limit`` (bytes) is the largest request body accepted; a larger one is answered 413.
     ``auth_failure_limit`` is how many wrong or missing tokens one client address may send in 60 seconds
     before it is answered 429 (0: no limit).
+    The database is closed when the server shuts the app down (its lifespan); a server run without one
+    closes ``app.state.tracker.database`` itself once it has stopped.
     """
     now = clock or (lambda: dt.datetime.now(dt.UTC))
     # The real limiters measure with the monotonic clock, which never jumps; a fake clock drives all.
@@ -64,6 +74,7 @@ def create_app(db_path: str | Path, *, rate_limit: tuple[int, float] | None = No
         redoc_url=None,
         # Operation ids are the route functions' names (put_return...), for readable generated clients.
         generate_unique_id_function=lambda route: route.name,
+        lifespan=_database_closed_on_shutdown,
     )
     database = TrackerDatabase(db_path)
     built_in = catalogue or default_catalogue()

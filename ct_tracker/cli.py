@@ -139,7 +139,8 @@ def run_add_provider(args: argparse.Namespace) -> int:
         raise CliError(f"location {', '.join(repeated)} is given more than once")
     token = new_token()
     created_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    TrackerDatabase(db_path).add_provider(name, locations, token_digest(token), created_at)
+    with TrackerDatabase(db_path) as database:
+        database.add_provider(name, locations, token_digest(token), created_at)
     print(token, flush=True)
     count = f"{len(locations)} location{'s' if len(locations) != 1 else ''}"
     say(f"added provider '{name}' with {count} to {db_path}; the token above is shown only this once")
@@ -150,7 +151,8 @@ def _service_types(db_path: Path) -> list[str]:
     # A service type published to this tracker (a hospice, say) is as good as a built-in one.
     if not db_path.exists():
         return default_catalogue().service_types()
-    return TrackerCatalogue(default_catalogue(), TrackerDatabase(db_path)).current().service_types()
+    with TrackerDatabase(db_path) as database:
+        return TrackerCatalogue(default_catalogue(), database).current().service_types()
 
 
 def run_publish_question_set(args: argparse.Namespace) -> int:
@@ -165,11 +167,11 @@ def run_publish_question_set(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise CliError(f"cannot read {path}: {exc.strerror or exc}") from exc
     db_path = (args.db or default_db_path()).expanduser().resolve()
-    database = TrackerDatabase(db_path)
-    try:
-        outcome, form = publish(database, default_catalogue(), text, path.name, dt.datetime.now(dt.UTC))
-    except PublishRefused as exc:
-        raise CliError(str(exc)) from exc
+    with TrackerDatabase(db_path) as database:
+        try:
+            outcome, form = publish(database, default_catalogue(), text, path.name, dt.datetime.now(dt.UTC))
+        except PublishRefused as exc:
+            raise CliError(str(exc)) from exc
     what = (f"{form.service_type} question set {form.version}, in force from "
             f"{form.effective_from.strftime('%B %Y')} ({form.effective_from.isoformat()})")
     if outcome == ALREADY_PUBLISHED:

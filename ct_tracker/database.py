@@ -1,10 +1,20 @@
 """The tracker's SQLite database: providers, their locations, every accepted revision and the question sets
 published to it. The only SQL.
 
-One short-lived connection per operation, so that the server's worker threads never share one.
-Writes run in ``BEGIN IMMEDIATE`` transactions (the write lock is taken before anything is read), in
-WAL mode with ``synchronous=FULL``: an accepted revision is something a provider relies on, so it
-must survive a power cut once the receipt has been sent.
+Connections are opened once and kept, in a small pool: each operation takes one for itself and gives
+it back when done, so two threads never use one connection at once, and the server's worker threads
+reuse the same few instead of opening (and, for the last one to close, checkpointing) one per
+operation. A pool rather than one per thread: the server's threadpool stops idle threads and starts
+new ones, and a connection tied to a stopped thread could only be left to the garbage collector.
+``close()`` checkpoints the WAL and closes them all (the server does on shutdown); in between, SQLite's
+own automatic checkpoint keeps the WAL short.
+
+Writes run in short ``BEGIN IMMEDIATE`` transactions (the write lock is taken before anything is read),
+in WAL mode with ``synchronous=FULL``: an accepted revision is something a provider relies on, so it
+must survive a power cut once the receipt has been sent. This process's writers take turns on a lock
+of their own before SQLite's; submissions that arrive while one batch is being committed are committed
+together in the next, each in a savepoint of its own (see accept()), so that many providers sending at
+once wait for the disk once per batch rather than once each.
 
 The file holds every provider's returns and token hashes, so it is readable by its owner only (0600),
 and so are SQLite's -wal and -shm files beside it, which SQLite creates with the database's permissions.
@@ -15,8 +25,9 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +36,10 @@ from ct_tracker.submission import AcceptedRevision, Submission, make_receipt
 
 SCHEMA_VERSION = 2  # 2: question_sets
 PRIVATE = 0o600
+# Idle connections kept for reuse: more than the server's worker threads (40), so that under load each
+# operation finds one open; any beyond are closed when given back.
+IDLE_CONNECTIONS_MAX = 48
+BUSY_TIMEOUT_S = 30
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS providers (
@@ -71,6 +86,9 @@ CREATE TABLE IF NOT EXISTS question_sets (
     UNIQUE (service_type, version)
 );
 """
+
+# Providers and locations kept in memory, each kind, before the memory is started afresh.
+REMEMBERED_MAX = 100_000
 
 # What publish_question_set() decided.
 PUBLISHED = "published"
@@ -135,20 +153,68 @@ class Acceptance:
     revision: AcceptedRevision | None
 
 
+@dataclass
+class _Pending:
+    """A submission waiting for its write transaction, and once ``done``, what became of it."""
+
+    submission: Submission
+    digest: str
+    accepted_at: str
+    done: bool = False
+    acceptance: Acceptance | None = None
+    error: BaseException | None = None
+
+
 class TrackerDatabase:
     """The tracker's data in one SQLite file; created with its schema on first use."""
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
+        self._idle: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self._closed = False
+        self._write_lock = threading.Lock()
+        self._queue: list[_Pending] = []  # submissions waiting for the next write transaction
+        self._queue_changed = threading.Condition()
+        self._committing = False  # a batch is being written (by the thread that took it from the queue)
+        # Providers and locations found, by token digest and by id, read on every request: neither is ever
+        # changed or removed once added, so what was found stays true (what was not found is not kept).
+        self._known_providers: dict[str, Provider] = {}
+        self._known_locations: dict[str, TrackedLocation] = {}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             _make_private(self.path)
             with self._connection() as conn:
-                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA journal_mode=WAL")  # kept in the file: set once, for every connection
                 with _transaction(conn):
                     self._create_schema(conn)
         except (OSError, sqlite3.Error) as exc:
+            self.close()
             raise TrackerDatabaseError(f"cannot use the database {self.path}: {exc}") from exc
+
+    def __enter__(self) -> TrackerDatabase:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Checkpoint the WAL into the database and close every connection; the database is not used after.
+
+        Call it once the server has stopped: a connection in use by an operation still running is closed
+        by that operation when it gives it back.
+        """
+        with self._lock:
+            self._closed = True
+            idle, self._idle = self._idle, []
+        try:
+            if idle:
+                idle[0].execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error:
+            pass  # another process holds the database: its last connection to close checkpoints it
+        finally:
+            for conn in idle:
+                conn.close()
 
     def _create_schema(self, conn: sqlite3.Connection) -> None:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -163,13 +229,53 @@ class TrackerDatabase:
 
     @contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
+        """A connection for this operation alone, given back to the pool when it ends."""
+        conn = self._take()
+        try:
+            yield conn
+        finally:
+            self._give_back(conn)
+
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """A connection inside a write transaction, committed when the block ends, rolled back if it raises.
+
+        This process's writers wait their turn on a lock, woken as soon as it is free, where SQLite's busy
+        handler would have each one sleep and retry (up to 100 ms at a time, so that under load some waited
+        seconds while later ones went first); the busy timeout is still there for a writer in another process.
+        """
+        with self._write_lock, self._connection() as conn, _transaction(conn):
+            yield conn
+
+    def _take(self) -> sqlite3.Connection:
+        with self._lock:
+            if self._closed:
+                raise TrackerDatabaseError(f"the database {self.path} is closed")
+            if self._idle:
+                return self._idle.pop()  # the most recently used: its cache is the warmest
+        return self._open()
+
+    def _give_back(self, conn: sqlite3.Connection) -> None:
+        # One left inside a transaction (a ROLLBACK that failed) is never handed to another operation.
+        if not conn.in_transaction:
+            with self._lock:
+                if not self._closed and len(self._idle) < IDLE_CONNECTIONS_MAX:
+                    self._idle.append(conn)
+                    return
+        conn.close()
+
+    def _open(self) -> sqlite3.Connection:
         # isolation_level=None: transactions are begun explicitly, so BEGIN IMMEDIATE means what it says.
-        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        with closing(conn):
+        # check_same_thread=False: the pool passes a connection from thread to thread, never to two at once.
+        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
+        try:
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA synchronous = FULL")
-            yield conn
+        except sqlite3.Error:
+            conn.close()
+            raise
+        return conn
 
     # -- providers and locations -------------------------------------------------------------
 
@@ -179,7 +285,7 @@ class TrackerDatabase:
 
         Raises RegistrationRefused when the name is taken or a location belongs to another provider.
         """
-        with self._connection() as conn, _transaction(conn):
+        with self._writing() as conn:
             if conn.execute("SELECT 1 FROM providers WHERE name = ?", (name,)).fetchone():
                 raise RegistrationRefused(f"a provider named '{name}' already exists")
             for location in locations:
@@ -209,10 +315,16 @@ class TrackerDatabase:
 
     def provider_by_token(self, token_sha256: str) -> Provider | None:
         """The provider holding the token with this digest, or None."""
-        with self._connection() as conn:
-            row = conn.execute("SELECT id, name, token_sha256 FROM providers WHERE token_sha256 = ?",
-                               (token_sha256,)).fetchone()
-        return Provider(row["id"], row["name"], row["token_sha256"]) if row else None
+        provider = self._known_providers.get(token_sha256)
+        if provider is None:
+            with self._connection() as conn:
+                row = conn.execute("SELECT id, name, token_sha256 FROM providers WHERE token_sha256 = ?",
+                                   (token_sha256,)).fetchone()
+            if row is None:
+                return None  # not remembered: a provider added later (by add-provider) is found at once
+            provider = _remembered(self._known_providers, token_sha256,
+                                   Provider(row["id"], row["name"], row["token_sha256"]))
+        return provider
 
     def locations_of(self, provider_id: int) -> list[TrackedLocation]:
         """A provider's locations, by id."""
@@ -222,9 +334,14 @@ class TrackerDatabase:
 
     def location(self, location_id: str) -> TrackedLocation | None:
         """A location of any provider, or None."""
-        with self._connection() as conn:
-            row = conn.execute("SELECT * FROM locations WHERE id = ?", (location_id,)).fetchone()
-        return _location(row) if row else None
+        location = self._known_locations.get(location_id)
+        if location is None:
+            with self._connection() as conn:
+                row = conn.execute("SELECT * FROM locations WHERE id = ?", (location_id,)).fetchone()
+            if row is None:
+                return None
+            location = _remembered(self._known_locations, location_id, _location(row))
+        return location
 
     # -- returns -----------------------------------------------------------------------------
 
@@ -236,33 +353,84 @@ class TrackerDatabase:
         (CONFLICT), then insert (CREATED). The UNIQUE constraints are what guarantee one revision
         per submission id and per number; should an insert still meet one (a writer that did not
         take the write lock first), the answer is read again from what is now stored.
-        """
-        digest = submission.content_sha256()
-        try:
-            return self._accept_once(submission, digest, accepted_at)
-        except sqlite3.IntegrityError:
-            return self._accept_once(submission, digest, accepted_at)
 
-    def _accept_once(self, submission: Submission, digest: str, accepted_at: str) -> Acceptance:
-        with self._connection() as conn, _transaction(conn):
-            stored = self._stored_submission(conn, submission.submission_id)
-            if stored is not None:
-                return Acceptance(REPLAYED if stored.content_sha256 == digest else REUSED, stored)
-            latest = self._latest(conn, submission.location_id, submission.period)
-            if submission.base_revision != (latest.revision if latest else None):
-                return Acceptance(CONFLICT, latest)
-            revision = latest.revision + 1 if latest else 1
-            conn.execute(
-                "INSERT INTO revisions (location_id, period, revision, submission_id, content_sha256, "
-                "base_revision, values_json, not_known_json, no_changes, reviewed_by, reviewed_at, form_version, "
-                "accepted_at, receipt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (submission.location_id, submission.period, revision, submission.submission_id, digest,
-                 submission.base_revision, json.dumps(submission.values), json.dumps(submission.not_known),
-                 int(submission.no_changes), submission.reviewed_by, submission.reviewed_at,
-                 submission.form_version, accepted_at,
-                 make_receipt(submission.location_id, submission.period, revision, digest)),
-            )
-            return Acceptance(CREATED, self._stored_submission(conn, submission.submission_id))
+        Submissions that arrive while another is being committed are committed together, each in a
+        savepoint of its own (group commit): one wait for the disk for all of them instead of one each,
+        each answered only once the transaction holding it is committed.
+        """
+        pending = _Pending(submission, submission.content_sha256(), accepted_at)
+        with self._queue_changed:
+            self._queue.append(pending)
+            # Wait until a batch holding this one is committed, or until no batch is being written: then
+            # this thread writes the next one, with everything queued meanwhile.
+            while not pending.done and self._committing:
+                self._queue_changed.wait()
+            batch: list[_Pending] = []
+            if not pending.done:
+                batch, self._queue, self._committing = self._queue, [], True
+        if batch:
+            try:
+                with self._write_lock:
+                    self._accept_batch(batch)
+            finally:
+                with self._queue_changed:
+                    self._committing = False
+                    self._queue_changed.notify_all()  # those just committed, and the next to write
+        if pending.error is not None:
+            raise pending.error
+        assert pending.acceptance is not None
+        return pending.acceptance
+
+    def _accept_batch(self, batch: list[_Pending]) -> None:
+        # Called with the write lock held. Outcomes are handed over only once COMMIT has returned.
+        outcomes: list[tuple[Acceptance | None, BaseException | None]] = []
+        try:
+            with self._connection() as conn, _transaction(conn):
+                for pending in batch:
+                    try:
+                        outcomes.append((self._accept_in_savepoint(conn, pending), None))
+                    except Exception as exc:  # this submission's alone: the others are still committed
+                        outcomes.append((None, exc))
+        except BaseException as exc:  # nothing of the batch was committed: each caller is told why
+            outcomes = [(None, exc)] * len(batch)
+        for pending, (acceptance, error) in zip(batch, outcomes, strict=True):
+            pending.acceptance, pending.error, pending.done = acceptance, error, True
+
+    def _accept_in_savepoint(self, conn: sqlite3.Connection, pending: _Pending) -> Acceptance:
+        for attempt in (1, 2):
+            conn.execute("SAVEPOINT submission")
+            try:
+                acceptance = self._accept_once(conn, pending.submission, pending.digest, pending.accepted_at)
+            except BaseException as exc:
+                conn.execute("ROLLBACK TO submission")
+                conn.execute("RELEASE submission")
+                if attempt == 1 and isinstance(exc, sqlite3.IntegrityError):
+                    continue  # what another writer stored is read again, in this same transaction
+                raise
+            conn.execute("RELEASE submission")
+            return acceptance
+        raise AssertionError("unreachable")
+
+    def _accept_once(self, conn: sqlite3.Connection, submission: Submission, digest: str,
+                     accepted_at: str) -> Acceptance:
+        stored = self._stored_submission(conn, submission.submission_id)
+        if stored is not None:
+            return Acceptance(REPLAYED if stored.content_sha256 == digest else REUSED, stored)
+        latest = self._latest(conn, submission.location_id, submission.period)
+        if submission.base_revision != (latest.revision if latest else None):
+            return Acceptance(CONFLICT, latest)
+        revision = latest.revision + 1 if latest else 1
+        conn.execute(
+            "INSERT INTO revisions (location_id, period, revision, submission_id, content_sha256, "
+            "base_revision, values_json, not_known_json, no_changes, reviewed_by, reviewed_at, form_version, "
+            "accepted_at, receipt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (submission.location_id, submission.period, revision, submission.submission_id, digest,
+             submission.base_revision, json.dumps(submission.values), json.dumps(submission.not_known),
+             int(submission.no_changes), submission.reviewed_by, submission.reviewed_at,
+             submission.form_version, accepted_at,
+             make_receipt(submission.location_id, submission.period, revision, digest)),
+        )
+        return Acceptance(CREATED, self._stored_submission(conn, submission.submission_id))
 
     def find_submission(self, submission_id: str) -> AcceptedRevision | None:
         """The revision a submission id became, or None."""
@@ -310,7 +478,7 @@ class TrackerDatabase:
         DIFFERENT_CONTENT (with the stored one) when the version holds other content. A version is
         never changed once published: the UNIQUE constraint is what guarantees it.
         """
-        with self._connection() as conn, _transaction(conn):
+        with self._writing() as conn:
             stored = self._question_set(conn, question_set.service_type, question_set.version)
             if stored is not None:
                 same = stored.content_sha256 == question_set.content_sha256
@@ -350,6 +518,14 @@ class TrackerDatabase:
             "SELECT * FROM revisions WHERE location_id = ? AND period = ? ORDER BY revision DESC LIMIT 1",
             (location_id, period)).fetchone()
         return _revision(row) if row else None
+
+
+def _remembered(memory: dict[str, Any], key: str, value: Any) -> Any:
+    # A plain dict is safe across threads for these single operations; the worst a race does is read twice.
+    if len(memory) >= REMEMBERED_MAX:
+        memory.clear()
+    memory[key] = value
+    return value
 
 
 def _make_private(path: Path) -> None:

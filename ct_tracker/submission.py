@@ -34,7 +34,9 @@ class Submission:
         Location and period are part of it: the same submission id sent to another return is a
         different submission, not a resend.
         """
-        return hashlib.sha256(canonical_json(dataclasses.asdict(self)).encode("utf-8")).hexdigest()
+        # The fields as they are (asdict would deep-copy every answer first): the same JSON, so the same hash.
+        fields = {field.name: getattr(self, field.name) for field in dataclasses.fields(self)}
+        return hashlib.sha256(canonical_json(fields).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)

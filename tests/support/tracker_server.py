@@ -60,9 +60,16 @@ def serving(app: Any) -> Iterator[str]:
 
 @contextmanager
 def running_tracker(db_path: str | Path, **options: Any) -> Iterator[str]:
-    """create_app(db_path, **options), served for real; yields the root URL (the API is under /api/v1)."""
-    with serving(create_app(db_path, **options)) as url:
-        yield url
+    """create_app(db_path, **options), served for real; yields the root URL (the API is under /api/v1).
+
+    The app's database is closed once the server has stopped, as the app's lifespan does in `ct-tracker serve`.
+    """
+    app = create_app(db_path, **options)
+    try:
+        with serving(app) as url:
+            yield url
+    finally:
+        app.state.tracker.database.close()
 
 
 def add_provider(db_path: str | Path, name: str, locations: Mapping[str, str]) -> str:
@@ -71,7 +78,8 @@ def add_provider(db_path: str | Path, name: str, locations: Mapping[str, str]) -
     rows = [TrackedLocation(id=location_id, name=f"Location {location_id}", service_type=service_type)
             for location_id, service_type in locations.items()]
     created_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    TrackerDatabase(db_path).add_provider(name, rows, token_digest(token), created_at)
+    with TrackerDatabase(db_path) as database:
+        database.add_provider(name, rows, token_digest(token), created_at)
     return token
 
 
