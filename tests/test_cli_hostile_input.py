@@ -130,6 +130,17 @@ def test_validate_refuses_a_number_too_long_or_too_small_in_one_line(tmp_path, n
     assert ("too small" if "e" in number else "5,000 digits is too long") in line
 
 
+@pytest.mark.parametrize("command", ["validate", "import-csv"])
+def test_a_folder_given_for_the_file_is_called_a_folder(home, tmp_path, command):
+    # Linux says "is a directory", Windows "permission denied": either way the person reads what it is.
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    args = ["--service-type", "care_home", "--period", "2026-09"] if command == "validate" else []
+    done = ct(command, *args, str(folder))
+    assert done.returncode == 2
+    assert one_line(done).endswith(f"cannot read {folder}: it is a folder, not a file")
+
+
 def test_import_csv_refuses_a_figure_of_5000_digits_without_a_traceback(home, isolated_data_dir, tmp_path):
     source = tmp_path / "returns.csv"
     source.write_text(f"location_id,period,beds_occupied\r\n1-101,2026-09,{'9' * 5000}\r\n", encoding="utf-8")

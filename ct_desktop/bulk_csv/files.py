@@ -115,9 +115,9 @@ def read_source(name: str, stdin: BinaryIO | None = None) -> bytes:
         return Path(name).read_bytes()
     except FileNotFoundError:
         raise CsvUnreadable(f"cannot read {name}: no such file") from None
-    except IsADirectoryError:
-        raise CsvUnreadable(f"cannot read {name}: it is a folder, not a file") from None
     except OSError as exc:
+        if Path(name).is_dir():  # IsADirectoryError on Linux, PermissionError on Windows
+            raise CsvUnreadable(f"cannot read {name}: it is a folder, not a file") from None
         raise CsvUnreadable(f"cannot read {name}: {exc.strerror or exc}") from None
 
 

@@ -345,16 +345,17 @@ def _probe_file(path: Path) -> None:
     try:
         with open(path, "r+b") as handle:
             handle.read(1)
-    except IsADirectoryError as exc:
-        raise StoreUnreadable(f"cannot use the database {path}: it is a folder, not a file", path) from exc
-    except PermissionError as exc:
+    except OSError as exc:
+        # A folder: IsADirectoryError on Linux and macOS, but PermissionError on Windows, so asked of the path.
+        if path.is_dir():
+            raise StoreUnreadable(f"cannot use the database {path}: it is a folder, not a file", path) from exc
+        if not isinstance(exc, PermissionError):
+            raise StoreUnreadable(f"cannot open the database {path}: {exc.strerror or exc}", path) from exc
         raise StoreUnreadable(
             f"cannot open the database {path}: permission denied; the file was left as it is: check that it "
             "belongs to you and can be read and written (no copy could be made)",
             path,
         ) from exc
-    except OSError as exc:
-        raise StoreUnreadable(f"cannot open the database {path}: {exc.strerror or exc}", path) from exc
 
 
 def _check_structure(conn: sqlite3.Connection, path: Path) -> None:
