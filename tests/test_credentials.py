@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+import sys
+
 import keyring
 import pytest
 from keyring.backends import fail
 
-from ct_desktop.credentials import CredentialsUnavailable, clear_token, load_token, save_token
+from ct_desktop.credentials import CredentialsUnavailable, clear_token, load_token, save_token, what_to_install
 
 URL = "http://127.0.0.1:8765"
 
@@ -32,7 +35,8 @@ def test_an_empty_token_is_refused():
 
 def test_no_keyring_backend_gives_a_clear_message_naming_what_to_install():
     keyring.set_keyring(fail.Keyring())
-    with pytest.raises(CredentialsUnavailable, match="no keyring to keep the tracker token safely: install"):
+    with pytest.raises(CredentialsUnavailable,
+                       match=re.escape(f"no keyring to keep the tracker token safely: {what_to_install()}")):
         save_token(URL, "secret")
     assert load_token(URL) is None
     clear_token(URL)
@@ -56,3 +60,14 @@ def test_a_keyring_that_fails_says_what_to_do_in_plain_words_not_the_librarys(mo
         save_token(URL, "secret")
     assert "recommended backend" not in str(missing.value)
     assert str(missing.value).startswith("no keyring to keep the tracker token safely: ")
+
+
+@pytest.mark.parametrize(("platform", "advice"), [
+    ("win32", "Windows Credential Manager is not available to this user; sign in with a normal Windows account"),
+    ("darwin", "the macOS Keychain is not available; unlock it in Keychain Access"),
+    ("linux", "install and unlock a Secret Service keyring, such as GNOME Keyring (package gnome-keyring) or KWallet, "
+              "and start it in your desktop session"),
+])
+def test_the_advice_for_a_missing_keyring_is_the_systems_own(monkeypatch, platform, advice):
+    monkeypatch.setattr(sys, "platform", platform)
+    assert what_to_install() == advice
