@@ -14,10 +14,14 @@ from ct_desktop.settings import Settings, save_settings
 
 @pytest.fixture
 def no_display(monkeypatch):
-    """A Linux session without X11, Wayland or a chosen Qt platform."""
+    """A Linux session without X11, Wayland or a chosen Qt platform.
+
+    Said by display_available (tested on its own below), not by faking sys.platform: on Windows that would
+    send platformdirs and the standard library down their Unix paths (os.getuid).
+    """
     for name in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setattr(start_cmd, "display_available", lambda: False)
 
 
 def test_without_a_display_it_prints_the_status_and_says_why_no_window(capsys, no_display, isolated_data_dir):
@@ -74,7 +78,8 @@ def start_and_list_modules(folder, picked: str, *, headless: bool = False) -> st
     ``headless``: a Linux session without a display, where the status is printed instead of a window.
     """
     setup = ("import os, sys; [os.environ.pop(n, None) for n in ('QT_QPA_PLATFORM', 'DISPLAY', 'WAYLAND_DISPLAY')];"
-             "sys.platform = 'linux'; ") if headless else "import sys; "
+             "from ct_desktop.cli import start_cmd; start_cmd.display_available = lambda: False; "
+             ) if headless else "import sys; "
     code = (setup + "from ct_desktop.cli import main; rc = main(['--data-dir', sys.argv[1]]);"
             f"print(rc, sorted(m for m in sys.modules if {picked}))")
     result = subprocess.run([sys.executable, "-c", code, str(folder)], env=window_env(), capture_output=True,
