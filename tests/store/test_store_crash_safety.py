@@ -1,4 +1,5 @@
-"""Crash safety for real: processes killed (SIGKILL) at random moments while writing, and two processes at once.
+"""Crash safety for real: processes killed (SIGKILL; TerminateProcess on Windows) at random moments while
+writing, and two processes at once.
 
 After every kill: every edit the writer reported as saved is in the database, the database passes
 PRAGMA integrity_check, it opens, and the lifecycle is consistent (a queued return is in the outbox).
@@ -8,7 +9,6 @@ from __future__ import annotations
 
 import os
 import random
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+from killing import KILLED
 
 from ct_desktop.models import HistoryAction, Location, ReturnState
 from ct_desktop.period import Period
@@ -74,7 +75,6 @@ def edits_saved(store, location: str, key: str) -> set[int]:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL is POSIX only")
 def test_edits_reported_saved_survive_sigkill_at_random_moments(isolated_data_dir, home_care_values):
     prepare(isolated_data_dir, home_care_values, "1-202")
     randomness = random.Random(os.environ.get("CT_CRASH_SEED", "ct-desktop"))
@@ -89,10 +89,10 @@ def test_edits_reported_saved_survive_sigkill_at_random_moments(isolated_data_di
         else:
             wait_until_opened(writer, lines)
             time.sleep(randomness.uniform(0.0, 0.4))
-        writer.send_signal(signal.SIGKILL)
+        writer.kill()
         writer.wait()
         reader.join(timeout=10)
-        assert writer.returncode == -signal.SIGKILL, writer.stderr.read()
+        assert writer.returncode == KILLED, writer.stderr.read()
         writer.stderr.close()
         reported |= {int(line.split()[1]) for line in lines if line.startswith("saved ")}
 
