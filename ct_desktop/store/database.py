@@ -264,7 +264,15 @@ def keep_copy_aside(path: Path, now: dt.datetime | None = None) -> Path:
 
 
 def restrict_mode(path: Path) -> None:
-    """Make the database and its -wal and -shm files private to the user (0600) where the platform allows."""
+    """Make the database and its -wal and -shm files private to the user (0600) where the platform allows.
+
+    Not on Windows, where a file's mode is only its read-only flag (a chmod would run on every open and
+    change nothing): there the files are as private as the data folder's access list makes them. The
+    default folder, in ``%LOCALAPPDATA%``, inherits the user profile's list: the user, SYSTEM and the
+    administrators only.
+    """
+    if os.name == "nt":
+        return
     for candidate in (path, _wal(path), path.with_name(path.name + "-shm")):
         # The file may belong to someone else or vanish (a checkpoint removes -wal); that is not an error.
         with contextlib.suppress(OSError):
