@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import subprocess
 import sys
 
 import pytest
 
-from ct_desktop.cli import main, start_cmd
+from ct_desktop.cli import main, main_windowed, start_cmd
 from ct_desktop.settings import Settings, save_settings
 
 
@@ -135,3 +136,25 @@ def test_the_window_does_not_wait_for_the_network_watch(tmp_path):
     # QtNetwork and its reachability backend load a moment after the window is up (ui.sync_controller);
     # this start quits as soon as the window is shown, before that moment.
     assert start_and_list_modules(started_folder(tmp_path), "m == 'PySide6.QtNetwork'") == "0 []"
+
+
+def test_the_app_has_an_entry_point_without_a_console_and_the_commands_keep_theirs():
+    def ours(group: str) -> dict[str, str]:
+        return {point.name: point.value for point in importlib.metadata.entry_points(group=group)
+                if point.name.startswith("ct-desktop")}
+
+    assert ours("console_scripts") == {"ct-desktop": "ct_desktop.cli:main"}
+    assert ours("gui_scripts") == {"ct-desktop-app": "ct_desktop.cli:main_windowed"}
+
+
+def test_the_entry_point_without_a_console_works_with_no_standard_streams(monkeypatch):
+    # How a gui-script starts on Windows: sys.stdout and sys.stderr are None.
+    monkeypatch.setattr(sys, "stdout", None)
+    monkeypatch.setattr(sys, "stderr", None)
+    try:
+        assert main_windowed(["window", "2028-04"]) == 0
+        assert main_windowed(["window", "April"]) == 2  # the message goes nowhere, and nothing crashes
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.close()

@@ -55,6 +55,19 @@ def _start_only(argv: Sequence[str]) -> argparse.Namespace | None:
     return None if rest else args
 
 
+def main_windowed(argv: Sequence[str] | None = None) -> int:
+    """``main`` for a start with no console: the ``ct-desktop-app`` entry point (a gui-script).
+
+    On Windows pip makes it an executable that opens no console window, the one for a shortcut; it starts
+    with no standard output or error at all (``sys.stdout is None``), so they go to the null device, where
+    a message or ``--help`` would otherwise crash with AttributeError. Elsewhere it is ``ct-desktop``.
+    """
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115 (lives as long as the app)
+    return main(argv)
+
+
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a program whose reader went away
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 import pytest
@@ -36,3 +37,20 @@ def test_the_app_opens_its_main_window_with_the_windows_platform_plugin(tmp_path
     assert started.returncode == 0, started.stderr[-3000:]
     assert STARTED_LINE + "Capacity Tracker return" in started.stdout, started.stdout + started.stderr[-3000:]
     assert "Could not load the Qt platform plugin" not in started.stderr
+
+
+def test_the_entry_point_without_a_console_starts_the_app_too(tmp_path: Path):
+    # ct-desktop-app.exe, which pip makes from the gui-script: what a shortcut opens, with no console window
+    # (and so no standard output: the main window is known by the database it opened).
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    save_settings(data_dir, Settings(person="AB", first_run_done=True))
+    launcher = Path(sysconfig.get_path("scripts")) / "ct-desktop-app.exe"
+    assert launcher.is_file(), f"pip made no {launcher.name}: is the project installed (pip install -e .)?"
+    env = {**os.environ, "CT_DESKTOP_DATA_DIR": str(data_dir), "QT_QPA_PLATFORM": "windows",
+           "CT_DESKTOP_EXIT_AFTER_START": "1"}
+
+    started = subprocess.run([str(launcher)], env=env, capture_output=True, text=True, timeout=180)
+
+    assert started.returncode == 0, started.stderr[-3000:]
+    assert (data_dir / "ct-desktop.db").is_file()
