@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
 import sys
 
 import keyring
@@ -71,3 +74,23 @@ def test_a_keyring_that_fails_says_what_to_do_in_plain_words_not_the_librarys(mo
 def test_the_advice_for_a_missing_keyring_is_the_systems_own(monkeypatch, platform, advice):
     monkeypatch.setattr(sys, "platform", platform)
     assert what_to_install() == advice
+
+
+@pytest.mark.skipif(sys.platform != "win32", reason="Windows Credential Manager")
+def test_on_windows_the_token_is_kept_by_the_credential_manager():
+    # The keyring the app finds on its own (no test keyring named): Credential Manager, not a file.
+    env = {name: value for name, value in os.environ.items()
+           if name not in ("PYTHON_KEYRING_BACKEND", "CT_TEST_KEYRING_FILE")}
+    doctor = subprocess.run([sys.executable, "-m", "ct_desktop", "doctor", "--json"], env=env, capture_output=True,
+                            text=True, timeout=120)
+    report = json.loads(doctor.stdout)
+    assert report["keyring"]["backend"] == "keyring.backends.Windows.WinVaultKeyring", doctor.stderr
+    assert report["keyring"]["problem"] is None
+    from keyring.backends.Windows import WinVaultKeyring
+
+    keyring.set_keyring(WinVaultKeyring())  # the test_keyring fixture puts the previous one back
+    url = f"http://127.0.0.1:{os.getpid()}"  # an entry of this test's own
+    save_token(url, "a token for Windows")
+    assert load_token(url) == "a token for Windows"
+    clear_token(url)
+    assert load_token(url) is None
