@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
+from ct_desktop import file_replace
 from ct_desktop.bulk_csv.layout import LOCATION_ID, PERIOD
 
 DELIMITERS = {",": ",", ";": ";", "comma": ",", "semicolon": ";"}
@@ -168,7 +169,7 @@ def write_text(name: str, text: str, stdout: TextIO | None = None) -> None:
             out.write(text)
             out.flush()
             os.fsync(out.fileno())  # on disk before it replaces the old file: a full disk fails here
-        os.replace(temporary, target)
+        file_replace.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
