@@ -244,9 +244,11 @@ if [ "$(cat "$WINEPREFIX/ct-desktop-ci.wheels" 2>/dev/null)" != "$WHEELS_KEY" ];
   echo "fresh site-packages for this wheel set"
   rm -rf "$PYDIR/Lib/site-packages" "$PYDIR/Scripts" && mkdir -p "$PYDIR/Lib/site-packages"
 fi
+# --no-compile: byte-compiling every module of mypy, hypothesis and PyInstaller under Wine takes minutes;
+# Python compiles what is imported, once, and the cached prefix keeps it.
 install_project() {
   ensure_pip && wpylog pip-install.log -m pip install -q --no-index --find-links "$(winpath "$WHEELS")" \
-    --no-warn-script-location -e "$SRC[test]"
+    --no-compile --no-warn-script-location -e "$SRC[test]"
 }
 if ! install_project; then
   tail -n 20 "$LOGS/pip-install.log"
