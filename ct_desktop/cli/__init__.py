@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from ct_desktop import __version__
 from ct_desktop.cli import start_cmd
-from ct_desktop.cli.common import EXIT_BAD_INPUT, CliError, data_dir_parent
+from ct_desktop.cli.common import EXIT_BAD_INPUT, CliError, data_dir_parent, is_reader_gone
 
 # Each command module offers register(subparsers, parent) and sets its handler with set_defaults(run=...).
 # The order is the order of --help.
@@ -86,9 +86,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("ct-desktop: interrupted; everything saved so far is kept", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return _reader_went_away()
     except OSError as exc:
+        if is_reader_gone(exc):
+            return _reader_went_away()
         if not _is_stdout_error(exc):
             raise
         print(f"ct-desktop: the output could not be written: {exc.strerror or exc}; what was written is "

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import os
 import sys
 from typing import Any
 
@@ -12,6 +14,17 @@ from ct_desktop.period import Period, PeriodError
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_BAD_INPUT = 2
+
+
+def is_reader_gone(exc: BaseException) -> bool:
+    """Whether a failed write means that standard output's reader stopped reading (``... | head -1``).
+
+    BrokenPipeError on POSIX; on Windows a write to a pipe closed at the other end fails with "Invalid
+    argument" (ERROR_NO_DATA becomes EINVAL), with no file name, unlike a path Windows cannot take.
+    """
+    if isinstance(exc, BrokenPipeError):
+        return True
+    return os.name == "nt" and isinstance(exc, OSError) and exc.errno == errno.EINVAL and exc.filename is None
 
 
 class CliError(Exception):
