@@ -72,11 +72,13 @@ mkdir -p "$CACHE" "$LOGS" || die "cannot create $CACHE or $LOGS"
 exec 9>"$CACHE/lock" && flock 9
 
 step "Debian packages: $APT_PACKAGES"
-if ! command -v wine >/dev/null || ! command -v Xvfb >/dev/null || ! command -v x86_64-w64-mingw32-gcc >/dev/null \
-   || ! command -v xauth >/dev/null; then
-  [ "$(id -u)" = 0 ] || die "wine, Xvfb and mingw-w64 are missing and only root can install them: sudo apt-get install $APT_PACKAGES"
+MISSING=$(for package in $APT_PACKAGES; do
+  dpkg-query -W -f='${Status}\n' "$package" 2>/dev/null | grep -q "install ok installed" || echo "$package"; done | xargs)
+if [ -n "$MISSING" ]; then
+  echo "to install: $MISSING"
+  [ "$(id -u)" = 0 ] || die "only root can install them: sudo apt-get install $MISSING"
   apt-get update -qq >"$LOGS/apt.log" 2>&1 \
-    && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $APT_PACKAGES >>"$LOGS/apt.log" 2>&1 \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $MISSING >>"$LOGS/apt.log" 2>&1 \
     || { tail -n 20 "$LOGS/apt.log"; die "apt-get install failed"; }
 fi
 WINE_VERSION=$(wine --version 2>/dev/null) || die "wine does not start"
