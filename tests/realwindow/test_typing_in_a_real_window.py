@@ -146,10 +146,17 @@ def test_the_first_section_typed_in_a_real_window_is_what_the_store_holds(displa
     assert draft["not_known"] == []
 
 
-def confirm_who_is_working(display: str) -> None:
-    """Each start asks who is working, with the last name ready: Enter confirms it."""
-    found = xdotool(display, "search", "--onlyvisible", "--name", "Who is working")
-    if found:
-        xdotool(display, "windowfocus", "--sync", found.splitlines()[0])
-        xdotool(display, "key", "Return")
-        time.sleep(0.3)
+def confirm_who_is_working(display: str, timeout: float = 30) -> None:
+    """Each start asks who is working, with the last name ready: Enter confirms it.
+
+    Waited for: on a busy computer the question comes a moment after the main window, and the keys typed
+    meanwhile would go into it.
+    """
+    deadline = time.monotonic() + timeout
+    while not (found := xdotool(display, "search", "--onlyvisible", "--name", "Who is working")):
+        if time.monotonic() > deadline:
+            pytest.fail(f"the start did not ask who is working within {timeout:.0f} s")
+        time.sleep(0.2)
+    xdotool(display, "windowfocus", "--sync", found.splitlines()[0])
+    xdotool(display, "key", "Return")
+    time.sleep(0.3)
