@@ -29,6 +29,8 @@ from types import MappingProxyType
 
 import platformdirs
 
+from ct_desktop import file_replace
+
 CACHE_DIR_ENV = "CT_DESKTOP_CACHE_DIR"
 CACHE_FILENAME = "bank-holidays.json"
 CACHE_FORMAT = 1
@@ -135,7 +137,7 @@ def _write_cache(path: Path, key: str, known: Mapping[int, Mapping[dt.date, str]
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as writer:
                 json.dump(content, writer, indent=1)
-            os.replace(temporary, path)
+            file_replace.replace(temporary, path)
         except OSError:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)

@@ -13,6 +13,8 @@ from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from ct_desktop import file_replace
+
 SETTINGS_FILE = "settings.json"
 SCHEMA_VERSION = 1
 MIN_SYNC_INTERVAL = 30
@@ -126,7 +128,7 @@ def save_settings(data_dir: Path, settings: Settings) -> None:
             json.dump(document, stream, indent=2)
             stream.flush()
             os.fsync(stream.fileno())
-        os.replace(temporary, path)
+        file_replace.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

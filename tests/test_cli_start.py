@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import subprocess
 import sys
 
 import pytest
 
-from ct_desktop.cli import main, start_cmd
+from ct_desktop.cli import main, main_windowed, start_cmd
 from ct_desktop.settings import Settings, save_settings
 
 
 @pytest.fixture
 def no_display(monkeypatch):
-    """A Linux session without X11, Wayland or a chosen Qt platform."""
+    """A Linux session without X11, Wayland or a chosen Qt platform.
+
+    Said by display_available (tested on its own below), not by faking sys.platform: on Windows that would
+    send platformdirs and the standard library down their Unix paths (os.getuid).
+    """
     for name in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setattr(start_cmd, "display_available", lambda: False)
 
 
 def test_without_a_display_it_prints_the_status_and_says_why_no_window(capsys, no_display, isolated_data_dir):
@@ -74,7 +79,8 @@ def start_and_list_modules(folder, picked: str, *, headless: bool = False) -> st
     ``headless``: a Linux session without a display, where the status is printed instead of a window.
     """
     setup = ("import os, sys; [os.environ.pop(n, None) for n in ('QT_QPA_PLATFORM', 'DISPLAY', 'WAYLAND_DISPLAY')];"
-             "sys.platform = 'linux'; ") if headless else "import sys; "
+             "from ct_desktop.cli import start_cmd; start_cmd.display_available = lambda: False; "
+             ) if headless else "import sys; "
     code = (setup + "from ct_desktop.cli import main; rc = main(['--data-dir', sys.argv[1]]);"
             f"print(rc, sorted(m for m in sys.modules if {picked}))")
     result = subprocess.run([sys.executable, "-c", code, str(folder)], env=window_env(), capture_output=True,
@@ -140,3 +146,23 @@ def test_minimised_starts_the_app_in_the_tray(monkeypatch, tmp_path):
     monkeypatch.setattr(app, "run_app", lambda folder, minimised=False: started.append((folder, minimised)) or 0)
     assert main(["--minimised", "--data-dir", str(tmp_path / "chosen")]) == 0
     assert started == [((tmp_path / "chosen").resolve(), True)]
+def test_the_app_has_an_entry_point_without_a_console_and_the_commands_keep_theirs():
+    def ours(group: str) -> dict[str, str]:
+        return {point.name: point.value for point in importlib.metadata.entry_points(group=group)
+                if point.name.startswith("ct-desktop")}
+
+    assert ours("console_scripts") == {"ct-desktop": "ct_desktop.cli:main"}
+    assert ours("gui_scripts") == {"ct-desktop-app": "ct_desktop.cli:main_windowed"}
+
+
+def test_the_entry_point_without_a_console_works_with_no_standard_streams(monkeypatch):
+    # How a gui-script starts on Windows: sys.stdout and sys.stderr are None.
+    monkeypatch.setattr(sys, "stdout", None)
+    monkeypatch.setattr(sys, "stderr", None)
+    try:
+        assert main_windowed(["window", "2028-04"]) == 0
+        assert main_windowed(["window", "April"]) == 2  # the message goes nowhere, and nothing crashes
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.close()

@@ -93,7 +93,7 @@ def test_the_default_database_is_in_the_user_data_folder(tmp_path, monkeypatch, 
     monkeypatch.setattr(platformdirs, "user_data_dir", lambda name, appauthor=None: str(tmp_path / "data" / name))
     assert cli.main(["add-provider", "Rose Care", "--location", ROSE_HOUSE]) == 0
     assert (tmp_path / "data" / "ct-tracker" / "tracker.db").is_file()
-    assert "ct-tracker/tracker.db" in capsys.readouterr().err
+    assert str(tmp_path / "data" / "ct-tracker" / "tracker.db") in capsys.readouterr().err  # backslashes on Windows
 
 
 class FakeUvicorn:

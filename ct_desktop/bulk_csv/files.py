@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
+from ct_desktop import file_replace
 from ct_desktop.bulk_csv.layout import LOCATION_ID, PERIOD
 
 DELIMITERS = {",": ",", ";": ";", "comma": ",", "semicolon": ";"}
@@ -115,9 +116,9 @@ def read_source(name: str, stdin: BinaryIO | None = None) -> bytes:
         return Path(name).read_bytes()
     except FileNotFoundError:
         raise CsvUnreadable(f"cannot read {name}: no such file") from None
-    except IsADirectoryError:
-        raise CsvUnreadable(f"cannot read {name}: it is a folder, not a file") from None
     except OSError as exc:
+        if Path(name).is_dir():  # IsADirectoryError on Linux, PermissionError on Windows
+            raise CsvUnreadable(f"cannot read {name}: it is a folder, not a file") from None
         raise CsvUnreadable(f"cannot read {name}: {exc.strerror or exc}") from None
 
 
@@ -168,7 +169,7 @@ def write_text(name: str, text: str, stdout: TextIO | None = None) -> None:
             out.write(text)
             out.flush()
             os.fsync(out.fileno())  # on disk before it replaces the old file: a full disk fails here
-        os.replace(temporary, target)
+        file_replace.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary)

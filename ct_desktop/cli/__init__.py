@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from ct_desktop import __version__
 from ct_desktop.cli import start_cmd
-from ct_desktop.cli.common import EXIT_BAD_INPUT, CliError, choose_data_folder, data_dir_parent
+from ct_desktop.cli.common import EXIT_BAD_INPUT, CliError, choose_data_folder, data_dir_parent, is_reader_gone
 
 # Each command module offers register(subparsers, parent) and sets its handler with set_defaults(run=...).
 # The order is the order of --help.
@@ -59,6 +59,19 @@ def _start_only(argv: Sequence[str]) -> argparse.Namespace | None:
     return None if rest else args
 
 
+def main_windowed(argv: Sequence[str] | None = None) -> int:
+    """``main`` for a start with no console: the ``ct-desktop-app`` entry point (a gui-script).
+
+    On Windows pip makes it an executable that opens no console window, the one for a shortcut; it starts
+    with no standard output or error at all (``sys.stdout is None``), so they go to the null device, where
+    a message or ``--help`` would otherwise crash with AttributeError. Elsewhere it is ``ct-desktop``.
+    """
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115 (lives as long as the app)
+    return main(argv)
+
+
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a program whose reader went away
 
 
@@ -79,9 +92,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("ct-desktop: interrupted; everything saved so far is kept", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return _reader_went_away()
     except OSError as exc:
+        if is_reader_gone(exc):
+            return _reader_went_away()
         if not _is_stdout_error(exc):
             raise
         print(f"ct-desktop: the output could not be written: {exc.strerror or exc}; what was written is "

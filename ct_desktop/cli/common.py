@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import os
 import sys
 from typing import Any
 
@@ -14,6 +16,17 @@ EXIT_FINDINGS = 1
 EXIT_BAD_INPUT = 2
 # Service types are the question sets' (one definition file each), so the help names none as the only ones.
 SERVICE_TYPE_HELP = "a service type with a question set, e.g. care_home (one not known is refused, with the list)"
+
+
+def is_reader_gone(exc: BaseException) -> bool:
+    """Whether a failed write means that standard output's reader stopped reading (``... | head -1``).
+
+    BrokenPipeError on POSIX; on Windows a write to a pipe closed at the other end fails with "Invalid
+    argument" (ERROR_NO_DATA becomes EINVAL), with no file name, unlike a path Windows cannot take.
+    """
+    if isinstance(exc, BrokenPipeError):
+        return True
+    return os.name == "nt" and isinstance(exc, OSError) and exc.errno == errno.EINVAL and exc.filename is None
 
 
 class CliError(Exception):

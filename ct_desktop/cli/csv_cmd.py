@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ct_desktop.cli.common import EXIT_BAD_INPUT, EXIT_FINDINGS, CliError, parse_period
+from ct_desktop.cli.common import EXIT_BAD_INPUT, EXIT_FINDINGS, CliError, is_reader_gone, parse_period
 from ct_desktop.cli.store_session import add_by_option, opened_store, this_month, who_is_working
 from ct_desktop.forms.model import count_text
 
@@ -67,13 +67,13 @@ def run_export(args: argparse.Namespace) -> int:
         table = export_table(store, periods, args.location, template=args.template)
     try:
         write_text(args.file, csv_text(table.header, table.rows, delimiter))
-    except BrokenPipeError:
-        raise  # the reader went away (| head): main() stops quietly
-    except PermissionError as exc:
-        # On Windows a file open in Excel cannot be replaced; that is the usual reason.
-        raise CliError(f"cannot write {args.file}: {exc.strerror or exc} (is it open in a spreadsheet? close it "
-                       "and export again)") from exc
     except OSError as exc:
+        if is_reader_gone(exc):
+            raise  # the reader went away (| head): main() stops quietly
+        if isinstance(exc, PermissionError):
+            # On Windows a file open in Excel cannot be replaced; that is the usual reason.
+            raise CliError(f"cannot write {args.file}: {exc.strerror or exc} (is it open in a spreadsheet? close "
+                           "it and export again)") from exc
         where = "the CSV to standard output" if args.file == "-" else args.file
         kept = "; what was written is incomplete" if args.file == "-" else " (an older file there is left as it was)"
         raise CliError(f"cannot write {where}: {exc.strerror or exc}{kept}") from exc

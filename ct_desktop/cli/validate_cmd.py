@@ -89,11 +89,11 @@ def read_json(name: str) -> Any:
         text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
     except FileNotFoundError as exc:
         raise CliError(f"cannot read {name}: no such file") from exc
-    except IsADirectoryError as exc:
-        raise CliError(f"cannot read {name}: it is a folder, not a file") from exc
     except UnicodeDecodeError as exc:
         raise CliError(f"cannot read {name}: it is not UTF-8 text") from exc
     except OSError as exc:
+        if Path(name).is_dir():  # IsADirectoryError on Linux, PermissionError on Windows
+            raise CliError(f"cannot read {name}: it is a folder, not a file") from exc
         raise CliError(f"cannot read {name}: {exc.strerror or exc}") from exc
     try:
         return json.loads(text, parse_int=_figure(int), parse_float=_figure(float))

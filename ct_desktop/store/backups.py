@@ -24,6 +24,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+from ct_desktop import file_replace
 from ct_desktop.app_lock import app_holding
 from ct_desktop.collection_window import LONDON
 from ct_desktop.period import MONTH_NAMES
@@ -119,7 +120,7 @@ def make_backup(data_dir: Path, now: dt.datetime | None = None, source: sqlite3.
         finally:
             writer.close()
         _fsync(partial)
-        os.replace(partial, target)
+        file_replace.replace(partial, target)
         _fsync_folder(folder)
     except (sqlite3.Error, OSError) as exc:
         with contextlib.suppress(OSError):
@@ -221,7 +222,7 @@ def restore_backup(data_dir: Path, backup: Path, now: dt.datetime | None = None,
                 os.remove(leftover)
         raise StoreError(str(exc).replace(str(staged), str(backup))) from exc
     kept = _keep_current_aside(current, moment) if current.exists() else None
-    os.replace(staged, current)
+    file_replace.replace(staged, current)
     _fsync_folder(data_dir)
     restrict_mode(current)
     health.record_check(current, health.CheckResult(()), moment)  # just checked, as it now is
@@ -263,7 +264,7 @@ def _keep_current_aside(current: Path, moment: dt.datetime) -> Path:
     for suffix in ("-wal", "-shm"):
         companion = current.with_name(current.name + suffix)
         if companion.exists():
-            os.replace(companion, kept.with_name(kept.name + suffix))
+            file_replace.replace(companion, kept.with_name(kept.name + suffix))
     return kept
 
 

@@ -294,7 +294,15 @@ def keep_copy_aside(path: Path, now: dt.datetime | None = None) -> Path:
 
 
 def restrict_mode(path: Path) -> None:
-    """Make the database and its -wal and -shm files private to the user (0600) where the platform allows."""
+    """Make the database and its -wal and -shm files private to the user (0600) where the platform allows.
+
+    Not on Windows, where a file's mode is only its read-only flag (a chmod would run on every open and
+    change nothing): there the files are as private as the data folder's access list makes them. The
+    default folder, in ``%LOCALAPPDATA%``, inherits the user profile's list: the user, SYSTEM and the
+    administrators only.
+    """
+    if os.name == "nt":
+        return
     for candidate in (path, _wal(path), path.with_name(path.name + "-shm")):
         # The file may belong to someone else or vanish (a checkpoint removes -wal); that is not an error.
         with contextlib.suppress(OSError):
@@ -376,16 +384,17 @@ def _probe_file(path: Path) -> None:
     try:
         with open(path, "r+b") as handle:
             handle.read(1)
-    except IsADirectoryError as exc:
-        raise StoreUnreadable(f"cannot use the database {path}: it is a folder, not a file", path) from exc
-    except PermissionError as exc:
+    except OSError as exc:
+        # A folder: IsADirectoryError on Linux and macOS, but PermissionError on Windows, so asked of the path.
+        if path.is_dir():
+            raise StoreUnreadable(f"cannot use the database {path}: it is a folder, not a file", path) from exc
+        if not isinstance(exc, PermissionError):
+            raise StoreUnreadable(f"cannot open the database {path}: {exc.strerror or exc}", path) from exc
         raise StoreUnreadable(
             f"cannot open the database {path}: permission denied; the file was left as it is: check that it "
             "belongs to you and can be read and written (no copy could be made)",
             path,
         ) from exc
-    except OSError as exc:
-        raise StoreUnreadable(f"cannot open the database {path}: {exc.strerror or exc}", path) from exc
 
 
 def _check_structure(conn: sqlite3.Connection, path: Path) -> None:

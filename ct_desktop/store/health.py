@@ -26,6 +26,8 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
+from ct_desktop import file_replace
+
 log = logging.getLogger(__name__)
 
 CHECK_RECORD_SUFFIX = ".checked"
@@ -137,7 +139,7 @@ def _write(database: Path, record: CheckRecord) -> None:
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as out:
                 json.dump(data, out)
-            os.replace(temporary, target)
+            file_replace.replace(temporary, target)
         finally:
             with contextlib.suppress(FileNotFoundError):
                 os.remove(temporary)

@@ -17,7 +17,7 @@ from sample_returns import care_home_values, home_care_values
 from sync_support import JULY, SEPTEMBER, free_port
 
 from ct_desktop.cli import main
-from ct_desktop.credentials import load_token, save_token
+from ct_desktop.credentials import load_token, save_token, what_to_install
 from ct_desktop.models import Location
 from ct_desktop.settings import Settings, save_settings
 from ct_desktop.store import open_store
@@ -97,7 +97,7 @@ def test_connect_without_a_keyring_names_what_to_install(capsys, monkeypatch, tr
     keyring.set_keyring(fail.Keyring())
     code, _, err = run(capsys, monkeypatch, "connect", "--url", tracker.url, stdin=tracker.token)
     assert code == 2 and one_line_each(err)
-    assert "no keyring to keep the tracker token safely: install" in err
+    assert f"no keyring to keep the tracker token safely: {what_to_install()}" in err
     assert not (isolated_data_dir / "settings.json").exists()
 
 

@@ -3,6 +3,8 @@ the tracker's locations and recent returns brought in."""
 
 from __future__ import annotations
 
+import re
+
 import keyring
 import pytest
 from keyring.backends import fail
@@ -10,7 +12,7 @@ from sample_returns import care_home_values
 from sync_support import SEPTEMBER, free_port
 from tracker_server import add_provider, running_tracker, submission_body
 
-from ct_desktop.credentials import CredentialsUnavailable, load_token, save_token
+from ct_desktop.credentials import CredentialsUnavailable, load_token, save_token, what_to_install
 from ct_desktop.models import Location, ReturnState
 from ct_desktop.period import Period
 from ct_desktop.settings import load_settings
@@ -88,7 +90,8 @@ def test_an_empty_token_is_refused(isolated_data_dir, tracker):
 
 def test_a_machine_without_a_keyring_is_told_what_to_install_and_nothing_is_saved(isolated_data_dir, tracker):
     keyring.set_keyring(fail.Keyring())
-    with pytest.raises(CredentialsUnavailable, match="no keyring to keep the tracker token safely: install"):
+    with pytest.raises(CredentialsUnavailable,
+                       match=re.escape(f"no keyring to keep the tracker token safely: {what_to_install()}")):
         connect(isolated_data_dir, tracker.url, tracker.token)
     assert load_settings(isolated_data_dir).tracker_url is None
     with open_store(isolated_data_dir) as store:

@@ -19,7 +19,12 @@ FAIL = "keyring.backends.fail.Keyring"
 # Not in the test extra (the installer's test compares the build's keyring backends with Python's, and the
 # build leaves keyrings.alt out): pip install -e '.[test,keyring-tests]', and build the installer elsewhere.
 NEEDS_KEYRINGS_ALT = "the plaintext keyring tests need keyrings.alt: pip install -e '.[keyring-tests]'"
-WHAT_TO_INSTALL = "install and unlock a Secret Service keyring, such as GNOME Keyring (package gnome-keyring)"
+# The advice for the system the tests run on (the texts of ct_desktop.credentials.what_to_install).
+WHAT_TO_INSTALL = {
+    "win32": "Windows Credential Manager is not available to this user; sign in with a normal Windows account",
+    "darwin": "the macOS Keychain is not available; unlock it in Keychain Access",
+}.get(sys.platform, "install and unlock a Secret Service keyring, such as GNOME Keyring (package gnome-keyring) or "
+                    "KWallet, and start it in your desktop session")
 
 
 @pytest.fixture
@@ -55,7 +60,7 @@ def test_connect_refuses_a_plaintext_keyring_and_writes_nothing_in_its_file(trac
     message = one_line(done.stderr)
     assert message == (f"ct-desktop: the keyring found ({PLAINTEXT}) keeps passwords in a plain file, where the "
                        f"tracker token would not be safe: uninstall the keyrings.alt package, or "
-                       f"{WHAT_TO_INSTALL} or KWallet, and start it in your desktop session")
+                       f"{WHAT_TO_INSTALL}")
     assert tracker.token not in done.stderr
     assert everything_in(data_home) == []  # no keyring_pass.cfg, nor anything else
     assert not (isolated_data_dir / "settings.json").exists()
@@ -84,8 +89,7 @@ def test_connect_refuses_a_keyring_that_keeps_nothing(tracker, isolated_data_dir
     done = ct_desktop(backend, "connect", "--url", tracker.url, stdin=tracker.token + "\n")
     assert done.returncode == 2 and done.stdout == ""
     assert one_line(done.stderr) == (f"ct-desktop: no keyring to keep the tracker token safely: {WHAT_TO_INSTALL} "
-                                     "or KWallet, and start it in your desktop session (the keyring found keeps "
-                                     "nothing)")
+                                     "(the keyring found keeps nothing)")
     assert not (isolated_data_dir / "settings.json").exists()
 
 

@@ -285,7 +285,7 @@ def test_keyboard_reading_order_names_shortcuts_and_jumping_to_a_problem(qtbot, 
     assert view.rows["visits_into_location"].editor.yes.hasFocus()
 
 
-def test_no_horizontal_scrolling_at_a_small_screen_and_long_labels_wrap(qtbot, context, store):
+def test_no_horizontal_scrolling_at_a_small_screen_and_long_labels_wrap(qtbot, measurable_text, context, store):
     view = open_view(qtbot, context, width=911, height=512)  # 1366x768 at 150%
     content = view.form_scroll.widget()
     qtbot.waitUntil(lambda: content.width() <= view.form_scroll.viewport().width())

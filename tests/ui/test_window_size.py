@@ -87,7 +87,7 @@ def show_at(qtbot, window: MainWindow, size: tuple[int, int]) -> None:
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_home_with_a_refusal_on_a_card_has_no_overlaps_or_cut_text(qtbot, window, size):
+def test_home_with_a_refusal_on_a_card_has_no_overlaps_or_cut_text(qtbot, measurable_text, window, size):
     show_at(qtbot, window, size)
     window.home.start_no_changes(HOME_CARE.id)  # no earlier accepted return: refused in words on the card
     card = window.home.cards[HOME_CARE.id]
@@ -100,14 +100,14 @@ def test_home_with_a_refusal_on_a_card_has_no_overlaps_or_cut_text(qtbot, window
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_the_form_has_no_overlaps_or_cut_text(qtbot, window, size):
+def test_the_form_has_no_overlaps_or_cut_text(qtbot, measurable_text, window, size):
     window.open_return(CARE_HOME.id, SEPTEMBER)
     show_at(qtbot, window, size)
     assert layout_faults(window) == []
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_the_history_has_no_overlaps_or_cut_text(qtbot, window, size):
+def test_the_history_has_no_overlaps_or_cut_text(qtbot, measurable_text, window, size):
     window.show_history(CARE_HOME.id, AUGUST)
     show_at(qtbot, window, size)
     assert layout_faults(window) == []
@@ -130,7 +130,7 @@ def conflict_over_one_answer(context) -> None:
 
 
 @pytest.mark.parametrize("size", [(1024, 600), (1366, 768)])
-def test_the_conflict_view_has_no_overlaps_or_cut_text(qtbot, context, window, size):
+def test_the_conflict_view_has_no_overlaps_or_cut_text(qtbot, measurable_text, context, window, size):
     from ct_desktop.ui.conflict_view import ConflictView
 
     conflict_over_one_answer(context)
@@ -140,7 +140,7 @@ def test_the_conflict_view_has_no_overlaps_or_cut_text(qtbot, context, window, s
     assert layout_faults(window) == []
 
 
-def test_a_window_smaller_than_its_layout_is_not_allowed(qtbot, window):
+def test_a_window_smaller_than_its_layout_is_not_allowed(qtbot, measurable_text, window):
     window.show_history(CARE_HOME.id, AUGUST)
     window.open_return(CARE_HOME.id, SEPTEMBER)
     window.resize(500, 300)
