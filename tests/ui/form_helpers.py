@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QCheckBox, QRadioButton, QWidget
-from sample_returns import summer_care_home_values
+from sample_returns import care_home_values, summer_care_home_values
 
 from ct_desktop.models import Location
 from ct_desktop.period import Period
@@ -67,3 +67,36 @@ def click(qtbot, widget: QWidget) -> None:
     if isinstance(widget, QCheckBox | QRadioButton):
         pos = QPoint(8, widget.height() // 2)
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=pos)
+
+
+def open_main_window(qtbot, context, locations, *, active: bool = True):
+    """The main window on ``context`` with ``locations`` added, shown at 1366x768 (and active, if asked)."""
+    from ct_desktop.ui.main_window import MainWindow
+
+    for location in locations:
+        context.store.add_location(location)
+    main = MainWindow(context, start_sync=False, use_network_information=False)
+    qtbot.addWidget(main)
+    main.resize(1366, 768)
+    main.show()
+    qtbot.waitExposed(main)
+    if active:
+        main.activateWindow()
+        qtbot.waitUntil(main.isActiveWindow, timeout=2000)
+    return main
+
+
+def queue_a_conflict(store: Store) -> tuple[dict, dict]:
+    """HOME's September return was on its way when the tracker answered 409 with its own revision 3.
+
+    Our answers and the tracker's, as the conflict holds them.
+    """
+    store.add_location(HOME)
+    ours = care_home_values()
+    store.set_values(HOME.id, SEPTEMBER, ours, "AB")
+    item = store.submit(HOME.id, SEPTEMBER, "AB").item
+    store.begin_attempt(item.submission_id)
+    theirs = dict(ours, beds_occupied=33, beds_vacant_accepting=4, staff_agency_care=6, flu_vacc_agency=None)
+    store.mark_conflict(item.submission_id, {"revision": 3, "values": theirs, "not_known": ["flu_vacc_agency"],
+                                             "reviewed_by": "Jo Bloggs", "accepted_at": "2026-09-09T09:41:00+01:00"})
+    return ours, theirs

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from form_helpers import HOME, SEPTEMBER, click, show
+from form_helpers import HOME, SEPTEMBER, click, queue_a_conflict, show
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
-from sample_returns import care_home_values
 
 from ct_desktop.models import NOT_KNOWN, HistoryAction, ReturnState
 from ct_desktop.ui.conflict_rows import OURS, THEIRS
@@ -17,17 +16,8 @@ from ct_desktop.ui.form_view import ReturnFormView
 @pytest.fixture
 def conflict(context):
     """Our September return was on its way when the tracker answered 409 with its own revision 3."""
-    store = context.store
-    store.add_location(HOME)
-    ours = care_home_values()
-    store.set_values(HOME.id, SEPTEMBER, ours, "AB")
-    item = store.submit(HOME.id, SEPTEMBER, "AB").item
-    store.begin_attempt(item.submission_id)
-    theirs = dict(ours, beds_occupied=33, beds_vacant_accepting=4, staff_agency_care=6, flu_vacc_agency=None)
-    server = {"revision": 3, "values": theirs, "not_known": ["flu_vacc_agency"], "reviewed_by": "Jo Bloggs",
-              "accepted_at": "2026-09-09T09:41:00+01:00"}
-    draft = store.mark_conflict(item.submission_id, server)
-    assert draft.state is ReturnState.CONFLICT
+    ours, theirs = queue_a_conflict(context.store)
+    assert context.store.get_return(HOME.id, SEPTEMBER).state is ReturnState.CONFLICT
     return ours, theirs
 
 

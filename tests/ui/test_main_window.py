@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from form_helpers import open_main_window
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from sample_returns import CARE_HOME, HOME_CARE, accept, care_home_values, summer_care_home_values
@@ -11,7 +12,6 @@ from ct_desktop.period import Period
 from ct_desktop.store import StoreError
 from ct_desktop.ui.conflict_view import ConflictView
 from ct_desktop.ui.form_view import ReturnFormView
-from ct_desktop.ui.main_window import MainWindow
 
 AUGUST, SEPTEMBER = Period(2026, 8), Period(2026, 9)
 CTRL, SHIFT, ALT = (Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier,
@@ -20,15 +20,7 @@ CTRL, SHIFT, ALT = (Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.Shi
 
 @pytest.fixture
 def window(qtbot, context):
-    context.store.add_location(CARE_HOME)
-    context.store.add_location(HOME_CARE)
-    main = MainWindow(context, start_sync=False, use_network_information=False)
-    qtbot.addWidget(main)
-    main.resize(1366, 768)
-    main.show()
-    qtbot.waitExposed(main)
-    main.activateWindow()
-    qtbot.waitUntil(main.isActiveWindow, timeout=2000)
+    main = open_main_window(qtbot, context, (CARE_HOME, HOME_CARE))
     yield main
     main.close()
 

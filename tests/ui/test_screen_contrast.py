@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from contrast import low_contrast_labels, texts_of
-from form_helpers import HOME, SEPTEMBER, accept_august, show, type_text
+from form_helpers import HOME, SEPTEMBER, accept_august, queue_a_conflict, show, type_text
 from palettes import PALETTES
 from PySide6.QtWidgets import QApplication, QWidget
 from sample_returns import CARE_HOME, care_home_values, summer_care_home_values
@@ -135,15 +135,7 @@ def test_history_with_changes_and_a_trend(qtbot, context, palette_of, name):
 
 def test_a_conflict_with_the_tracker(qtbot, context, palette_of, name):
     palette_of(name)
-    store = context.store
-    store.add_location(HOME)
-    ours = care_home_values()
-    store.set_values(HOME.id, SEPTEMBER, ours, "AB")
-    item = store.submit(HOME.id, SEPTEMBER, "AB").item
-    store.begin_attempt(item.submission_id)
-    theirs = dict(ours, beds_occupied=33, beds_vacant_accepting=4, staff_agency_care=6, flu_vacc_agency=None)
-    store.mark_conflict(item.submission_id, {"revision": 3, "values": theirs, "not_known": ["flu_vacc_agency"],
-                                             "reviewed_by": "Jo Bloggs", "accepted_at": "2026-09-09T09:41:00+01:00"})
+    queue_a_conflict(context.store)
     view = show(qtbot, ConflictView(context, HOME.id, SEPTEMBER))
     assert_readable(qtbot, view)
     view.show_all.setChecked(True)

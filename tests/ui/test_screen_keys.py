@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from form_helpers import open_main_window
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sample_returns import CARE_HOME, HOME_CARE, accept, care_home_values, summer_care_home_values
@@ -22,15 +23,7 @@ AUGUST, SEPTEMBER = Period(2026, 8), Period(2026, 9)
 
 @pytest.fixture
 def window(qtbot, context):
-    context.store.add_location(CARE_HOME)
-    context.store.add_location(HOME_CARE)
-    main = MainWindow(context, start_sync=False, use_network_information=False)
-    qtbot.addWidget(main)
-    main.resize(1366, 768)
-    main.show()
-    qtbot.waitExposed(main)
-    main.activateWindow()
-    qtbot.waitUntil(main.isActiveWindow, timeout=2000)
+    main = open_main_window(qtbot, context, (CARE_HOME, HOME_CARE))
     yield main
     main.close()
 
