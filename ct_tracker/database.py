@@ -531,7 +531,11 @@ def _remembered(memory: dict[str, Any], key: str, value: Any) -> Any:
 def _make_private(path: Path) -> None:
     # Created 0600 before SQLite opens it (so never readable by others, whatever the umask); an existing
     # database made by an older ct-tracker, and its -wal and -shm files, are tightened to match.
+    # On Windows a mode is only the read-only flag, and setting it on the -shm that a running tracker
+    # holds open is a sharing violation: there the folder's own permissions protect the files.
     os.close(os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE))
+    if os.name != "posix":
+        return
     for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         if file.exists():
             os.chmod(file, PRIVATE)

@@ -3,7 +3,9 @@ key is told to do."""
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 
 from ct_desktop.autostart import (
     autostart_file,
@@ -18,14 +20,18 @@ from ct_desktop.autostart import (
 def test_the_entry_starts_the_data_folder_in_the_tray_and_goes_when_turned_off(tmp_path):
     environ = {"XDG_CONFIG_HOME": str(tmp_path / "config")}
     command = start_command(tmp_path / "my data")
-    assert command[:3] == [sys.executable, "-m", "ct_desktop"]
+    # This Python, windowless where there is one (pythonw on Windows), running the package.
+    assert Path(command[0]).parent == Path(sys.executable).parent and command[1:3] == ["-m", "ct_desktop"]
+    assert Path(command[0]).name == ("pythonw.exe" if sys.platform == "win32" else Path(sys.executable).name)
     assert command[3:] == ["--minimised", "--data-dir", str(tmp_path / "my data")]
 
     path = set_xdg_autostart(True, command, environ)
     assert path == tmp_path / "config" / "autostart" / "ct-desktop.desktop"
     text = path.read_text(encoding="utf-8")
     assert "[Desktop Entry]" in text and "Type=Application" in text
-    assert f'Exec={sys.executable} -m ct_desktop --minimised --data-dir "{tmp_path}/my data"' in text
+    assert f"Exec={desktop_exec(command)}\n" in text
+    if os.name == "posix":  # the entry is for Linux desktops: its line there, as a person reads it
+        assert f'Exec={command[0]} -m ct_desktop --minimised --data-dir "{tmp_path}/my data"' in text
 
     set_xdg_autostart(False, command, environ)
     assert not path.exists()
@@ -40,6 +46,7 @@ def test_turning_it_off_in_another_data_folder_leaves_the_entry_of_the_one_that_
 
 def test_without_xdg_config_home_the_entry_is_under_the_home_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("USERPROFILE", str(tmp_path))  # the home folder on Windows
     assert autostart_file({}) == tmp_path / ".config" / "autostart" / "ct-desktop.desktop"
 
 

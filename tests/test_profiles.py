@@ -92,11 +92,12 @@ def test_profile_and_data_dir_together_are_refused(capsys, monkeypatch, isolated
 
 
 def test_profiles_lists_each_with_its_folder_and_tracker(capsys, monkeypatch, isolated_data_dir):
+    training = isolated_data_dir / "profiles" / "Training"
     code, out, _ = run(capsys, monkeypatch, "profiles", "add", "Training")
-    assert code == 0 and out.splitlines()[0] == f"Added the profile Training: {isolated_data_dir}/profiles/Training"
+    assert code == 0 and out.splitlines()[0] == f"Added the profile Training: {training}"
     code, out, _ = run(capsys, monkeypatch, "profiles")
     assert code == 0 and out.splitlines() == [f"Live      not connected  {isolated_data_dir}",
-                                              f"Training  not connected  {isolated_data_dir}/profiles/Training"]
+                                              f"Training  not connected  {training}"]
     code, out, _ = run(capsys, monkeypatch, "profiles", "list", "--json")
     assert [row["name"] for row in json.loads(out)] == ["Live", "Training"]
 

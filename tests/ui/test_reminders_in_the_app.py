@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtGui import QCloseEvent
 from sample_returns import CARE_HOME, HOME_CARE
 
+from ct_desktop.autostart import desktop_exec
 from ct_desktop.collection_window import LONDON
 from ct_desktop.ui.main_window import MainWindow
 from ct_desktop.ui.reminder_tray import DeadlineWatch, ReminderTray
@@ -118,7 +119,7 @@ def test_settings_turn_on_start_with_the_computer_in_the_tray(qtbot, context, tm
     dialog.accept()
     assert context.settings.start_with_computer and context.settings.keep_in_tray
     entry = tmp_path / "config" / "autostart" / "ct-desktop.desktop"
-    assert f"--minimised --data-dir {context.data_dir}" in entry.read_text(encoding="utf-8")
+    assert desktop_exec(["--minimised", "--data-dir", str(context.data_dir)]) in entry.read_text(encoding="utf-8")
 
     again = SettingsDialog(context)
     qtbot.addWidget(again)

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QLabel, QPushButton
 from sample_returns import care_home_values
 from tracker_server import add_provider, running_tracker
 
-from ct_desktop.credentials import load_token, save_token
+from ct_desktop.credentials import load_token, save_token, what_to_install
 from ct_desktop.models import Location, ReturnState
 from ct_desktop.period import Period
 from ct_desktop.settings import load_settings
@@ -294,7 +294,7 @@ def test_the_connect_dialog_grows_to_show_the_whole_keyring_message(qtbot, conte
         dialog.panel.connect_button.click()
         label = dialog.panel.message
         qtbot.waitUntil(lambda: label.text().startswith("Not connected: no keyring"), timeout=SYNC_TIMEOUT)
-        assert "GNOME Keyring" in label.text()  # what to install on this operating system, in words
+        assert what_to_install() in label.text()  # what to install on this operating system, in words
         # Every wrapped line of it is on screen: the label has the height its text needs at its width,
         # and lies inside the dialog, above the Close button.
         qtbot.waitUntil(lambda: label.height() >= label.heightForWidth(label.width()), timeout=2000)
