@@ -159,7 +159,9 @@ def run_publish_question_set(args: argparse.Namespace) -> int:
     """Check the file and publish it (or say it is published already)."""
     path: Path = args.file
     try:
-        text = path.read_text(encoding="utf-8")
+        # Its bytes as they are (line endings too, as a Windows editor writes them): what is published,
+        # served and hashed is exactly the file.
+        text = path.read_bytes().decode("utf-8")
     except FileNotFoundError as exc:
         raise CliError(f"cannot read {path}: no such file") from exc
     except UnicodeDecodeError as exc:
