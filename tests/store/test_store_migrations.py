@@ -149,6 +149,16 @@ def test_a_return_saved_before_keeps_its_version_as_the_question_set_it_was_star
 
 DATA_AT_VERSION[SEEN_QUESTIONS] = _with_seen_columns(DATA_AT_VERSION[TRACKER_BOUND])
 
+def index_names(store) -> set[str]:
+    return {row["name"] for row in store._db.query("SELECT name FROM sqlite_master WHERE type = 'index'")}
+
+
+def query_plan(store, sql: str, params: list) -> list[str]:
+    """How SQLite would run ``sql``: one line of text per step of its plan."""
+    return [" ".join(str(part) for part in row.values()) for row in store._db.query("EXPLAIN QUERY PLAN " + sql,
+                                                                                     params)]
+
+
 # The version that indexes the outbox by return: the same rows; the index is what it adds.
 OUTBOX_BY_RETURN = schema.MIGRATIONS.index(schema._outbox_by_return) + 1
 DATA_AT_VERSION[OUTBOX_BY_RETURN] = DATA_AT_VERSION[SEEN_QUESTIONS]
@@ -156,15 +166,13 @@ DATA_AT_VERSION[OUTBOX_BY_RETURN] = DATA_AT_VERSION[SEEN_QUESTIONS]
 
 def check_data_of_outbox_by_return(store) -> None:
     check_data_of_seen_questions(store)
-    indexes = {row["name"] for row in store._db.query("SELECT name FROM sqlite_master WHERE type = 'index'")}
-    assert "idx_outbox_return_id_id" in indexes
+    assert "idx_outbox_return_id_id" in index_names(store)
 
 
 def test_the_next_item_of_a_return_is_found_through_the_index_not_by_reading_the_whole_outbox(isolated_data_dir):
     with open_store(isolated_data_dir) as store:
-        plans = [" ".join(str(part) for part in row.values()) for row in store._db.query(
-            "EXPLAIN QUERY PLAN SELECT 1 FROM outbox e WHERE e.return_id = ? AND e.set_aside_reason IS NULL "
-            "AND e.id < ?", [1, 2])]
+        plans = query_plan(store, "SELECT 1 FROM outbox e WHERE e.return_id = ? AND e.set_aside_reason IS NULL "
+                                  "AND e.id < ?", [1, 2])
     assert any("idx_outbox_return_id_id" in plan for plan in plans), plans
 
 
@@ -232,15 +240,13 @@ DATA_AT_VERSION[RETURNS_BY_STATE] = DATA_AT_VERSION[RECORDS]
 
 def check_data_of_returns_by_state(store) -> None:
     check_data_of_records(store)
-    indexes = {row["name"] for row in store._db.query("SELECT name FROM sqlite_master WHERE type = 'index'")}
-    assert "idx_returns_state_period" in indexes
+    assert "idx_returns_state_period" in index_names(store)
 
 
 def test_the_returns_handed_back_are_found_through_the_index_not_by_reading_every_return(isolated_data_dir):
     with open_store(isolated_data_dir) as store:
-        plans = [" ".join(str(part) for part in row.values()) for row in store._db.query(
-            "EXPLAIN QUERY PLAN SELECT location_id FROM returns WHERE period IN (?, ?) AND state IN (?, ?)",
-            ["2026-09", "2026-08", "rejected", "conflict"])]
+        plans = query_plan(store, "SELECT location_id FROM returns WHERE period IN (?, ?) AND state IN (?, ?)",
+                           ["2026-09", "2026-08", "rejected", "conflict"])
     assert any("idx_returns_state_period" in plan for plan in plans), plans
 
 
