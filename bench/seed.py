@@ -102,17 +102,18 @@ def copy_accepted(path: Path, first: str, others: list[str], period: Period) -> 
                                           [first, str(period)]).fetchone())
         connection.execute("BEGIN")
         for other in others:
-            cursor = _insert(connection, "returns", dict(ret, id=None, location_id=other))
+            cursor = insert_row(connection, "returns", dict(ret, id=None, location_id=other))
             for answer in answers:
-                _insert(connection, "field_values", dict(answer, return_id=cursor.lastrowid))
-            _insert(connection, "receipts", dict(receipt, id=None, location_id=other,
+                insert_row(connection, "field_values", dict(answer, return_id=cursor.lastrowid))
+            insert_row(connection, "receipts", dict(receipt, id=None, location_id=other,
                                                  submission_id=str(uuid.uuid4())))
         connection.execute("COMMIT")
     finally:
         connection.close()
 
 
-def _insert(connection: Any, table: str, row: dict[str, Any]) -> Any:
+def insert_row(connection: Any, table: str, row: dict[str, Any]) -> Any:
+    """Insert one row (column name to value) on a plain sqlite3 connection; the cursor."""
     return connection.execute(f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
                               list(row.values()))
 
@@ -141,21 +142,21 @@ def clone_locations(path: Path, templates: list[str], count: int) -> list[str]:
             template = templates[(number - 1) % len(templates)]
             location, returns, receipts = kept[template]
             other = care_home(number)
-            _insert(connection, "locations", dict(location, id=other.id, name=other.name))
+            insert_row(connection, "locations", dict(location, id=other.id, name=other.name))
             for ret in returns:
                 submission = str(uuid.uuid4()) if ret["submission_id"] else None
-                new_id = _insert(connection, "returns", dict(ret, id=None, location_id=other.id,
+                new_id = insert_row(connection, "returns", dict(ret, id=None, location_id=other.id,
                                                              submission_id=submission)).lastrowid
                 for table in ("field_values", "history"):
                     for row in rows(f"SELECT * FROM {table} WHERE return_id = ?", [ret["id"]]):
-                        _insert(connection, table, dict(row, return_id=new_id, **({"id": None} if "id" in row
+                        insert_row(connection, table, dict(row, return_id=new_id, **({"id": None} if "id" in row
                                                                                   else {})))
                 for item in rows("SELECT * FROM outbox WHERE return_id = ?", [ret["id"]]):
                     own = submission or str(uuid.uuid4())
-                    _insert(connection, "outbox", dict(item, id=None, return_id=new_id, submission_id=own,
+                    insert_row(connection, "outbox", dict(item, id=None, return_id=new_id, submission_id=own,
                                                        payload=item["payload"].replace(item["submission_id"], own)))
             for receipt in receipts:
-                _insert(connection, "receipts", dict(receipt, id=None, location_id=other.id,
+                insert_row(connection, "receipts", dict(receipt, id=None, location_id=other.id,
                                                      submission_id=str(uuid.uuid4())))
             made.append(other.id)
         connection.execute("COMMIT")

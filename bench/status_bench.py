@@ -18,7 +18,7 @@ import uuid
 from pathlib import Path
 
 from report import BenchError
-from seed import BY, care_home, care_home_values
+from seed import BY, care_home, care_home_values, insert_row
 
 from ct_desktop.cli.status_cmd import status_rows
 from ct_desktop.collection_window import collection_window, now_london
@@ -90,12 +90,10 @@ def _copy_queued(path: Path, locations: int, queued: int, months: list[Period]) 
                                period=str(month))
                 submission = str(uuid.uuid4())
                 row["submission_id"] = submission
-                cursor = connection.execute(
-                    f"INSERT INTO returns ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
+                cursor = insert_row(connection, "returns", row)
                 copy = dict(original, id=None, return_id=cursor.lastrowid, submission_id=submission,
                             payload=original["payload"].replace(original["submission_id"], submission))
-                connection.execute(f"INSERT INTO outbox ({', '.join(copy)}) VALUES ({', '.join('?' * len(copy))})",
-                                   list(copy.values()))
+                insert_row(connection, "outbox", copy)
                 made += 1
         connection.execute("COMMIT")
     finally:
